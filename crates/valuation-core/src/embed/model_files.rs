@@ -1,0 +1,63 @@
+use sha2::{Digest, Sha256};
+
+/// The three files a sentence-transformers BERT model needs, as bytes.
+///
+/// Where they come from (a cache folder, a CDN, Cache Storage) is the caller's business; the core
+/// never does I/O.
+#[derive(Clone, Copy)]
+pub struct ModelFiles<'a> {
+    pub config_json: &'a [u8],
+    pub tokenizer_json: &'a [u8],
+    pub weights_safetensors: &'a [u8],
+}
+
+/// Where a model lives and what its weights must hash to.
+///
+/// `base_url` follows the Hugging Face hub layout (`{base_url}/{file}`), so the app's own CDN can
+/// mirror the same three files.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModelSpec {
+    pub id: String,
+    pub base_url: String,
+    pub weights_sha256: String,
+    /// Word pieces per text, including `[CLS]`/`[SEP]` (sentence-transformers' `max_seq_length`).
+    pub max_tokens: usize,
+}
+
+impl ModelSpec {
+    pub const CONFIG_FILE: &'static str = "config.json";
+    pub const TOKENIZER_FILE: &'static str = "tokenizer.json";
+    pub const WEIGHTS_FILE: &'static str = "model.safetensors";
+    pub const FILES: [&'static str; 3] = [Self::CONFIG_FILE, Self::TOKENIZER_FILE, Self::WEIGHTS_FILE];
+
+    /// sentence-transformers/all-MiniLM-L6-v2, the default model.
+    pub fn all_minilm_l6_v2() -> Self {
+        ModelSpec {
+            id: "sentence-transformers/all-MiniLM-L6-v2".into(),
+            base_url: "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main"
+                .into(),
+            weights_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+                .into(),
+            max_tokens: 256,
+        }
+    }
+
+    pub fn file_url(&self, file: &str) -> String {
+        format!("{}/{}", self.base_url.trim_end_matches('/'), file)
+    }
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        Self::all_minilm_l6_v2()
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! Pure-Rust core of DataUnion Valuation.
+//!
+//! Everything here runs unchanged natively, in Node and in the browser: no I/O, no wasm-bindgen.
+//! Bytes come in, numbers and serde types go out; the binding crates only move data across.
+
+pub mod embed;
+
+pub use embed::{Embedder, EmbedError, EmbedOptions, ModelFiles, ModelInfo, ModelSpec};
