@@ -5,4 +5,4 @@
 
 pub mod embed;
 
-pub use embed::{Embedder, EmbedError, EmbedOptions, ModelFiles, ModelInfo, ModelSpec};
+pub use embed::{EmbedError, EmbedOptions, Embedder, ModelFiles, ModelInfo, ModelSpec};

@@ -70,6 +70,9 @@ fn whitespace_prefix(text: &str, limit: usize) -> Option<&str> {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
+    if text[cut..].starts_with(char::is_whitespace) {
+        return Some(&text[..cut]);
+    }
     let head = &text[..cut];
     let end = head.char_indices().rev().find(|(_, c)| c.is_whitespace()).map(|(i, _)| i)?;
     Some(&text[..end])
