@@ -1,1 +1,7 @@
+//! WebAssembly bindings of valuation-core: thin wrappers only. Logic belongs in the core; every
+//! JS↔Rust conversion lives in `convert`.
 
+mod convert;
+mod embedder;
+
+pub use embedder::JsEmbedder;

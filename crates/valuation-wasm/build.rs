@@ -1,0 +1,36 @@
+//! Points the browser tests at the real model and the shared reference data, which they embed
+//! with `include_bytes!` (a test page cannot read the disk). Nothing here touches the library.
+
+use std::path::PathBuf;
+
+fn main() {
+    for var in ["VALUATION_MODEL_DIR", "VALUATION_CACHE", "VALUATION_SHARED", "HOME"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let model = std::env::var_os("VALUATION_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("VALUATION_CACHE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                    .join(".cache/dataunion-valuation")
+            })
+            .join("models/all-MiniLM-L6-v2")
+    });
+    let shared = std::env::var_os("VALUATION_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../../shared"));
+    println!("cargo:rustc-env=VALUATION_TEST_MODEL_DIR={}", model.display());
+    println!("cargo:rerun-if-env-changed=VALUATION_NATIVE_EMBEDDINGS");
+    // The native CLI's embeddings of the corpus, for the browser-equals-native test; an empty
+    // stand-in when absent, which that test reports with the command that makes the real one.
+    let native_copy = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("native-corpus.f32");
+    match std::env::var_os("VALUATION_NATIVE_EMBEDDINGS") {
+        Some(path) => {
+            println!("cargo:rerun-if-changed={}", PathBuf::from(&path).display());
+            std::fs::copy(&path, &native_copy).expect("VALUATION_NATIVE_EMBEDDINGS is readable");
+        }
+        None => std::fs::write(&native_copy, b"").unwrap(),
+    }
+    println!("cargo:rustc-env=VALUATION_TEST_SHARED_DIR={}", shared.display());
+}

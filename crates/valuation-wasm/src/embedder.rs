@@ -1,0 +1,51 @@
+use js_sys::Float32Array;
+use wasm_bindgen::prelude::*;
+
+use valuation_core::{EmbedOptions, Embedder, ModelFiles};
+
+use crate::convert;
+
+/// A loaded sentence-embedding model.
+#[wasm_bindgen(js_name = Embedder)]
+pub struct JsEmbedder {
+    inner: Embedder,
+}
+
+#[wasm_bindgen(js_class = Embedder)]
+impl JsEmbedder {
+    /// Loads a model from the bytes of its three files. Throws a `ValuationError`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        config_json: &[u8],
+        tokenizer_json: &[u8],
+        weights_safetensors: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "EmbedOptions | undefined")] options: JsValue,
+    ) -> Result<JsEmbedder, JsValue> {
+        let options: EmbedOptions = convert::options(options)?;
+        let files = ModelFiles { config_json, tokenizer_json, weights_safetensors };
+        let inner = Embedder::from_bytes(files, &options).map_err(convert::embed_error)?;
+        Ok(JsEmbedder { inner })
+    }
+
+    /// Embedding width (384 for all-MiniLM-L6-v2).
+    #[wasm_bindgen(getter)]
+    pub fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+
+    /// Lowercase hex SHA-256 of the loaded weights.
+    #[wasm_bindgen(getter, js_name = weightsSha256)]
+    pub fn weights_sha256(&self) -> String {
+        self.inner.info().weights_sha256.clone()
+    }
+
+    /// Unit-length embeddings, row-major: text `i` is `[i * dim, (i + 1) * dim)`.
+    pub fn embed(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
+    ) -> Result<Float32Array, JsValue> {
+        let texts = convert::strings(&texts)?;
+        let rows = self.inner.embed(&texts).map_err(convert::embed_error)?;
+        Ok(convert::matrix(&rows))
+    }
+}
