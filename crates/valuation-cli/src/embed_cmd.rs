@@ -30,8 +30,6 @@ enum Format {
 const CHUNK_LINES: usize = 4096;
 
 pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
-    let options = EmbedOptions { batch_size: args.batch_size, ..Default::default() };
-    let embedder = model_dir::load_embedder(model, options)?;
     let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -40,6 +38,8 @@ pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
                 .with_context(|| format!("opening {}", args.file.display()))?,
         )
     };
+    let options = EmbedOptions { batch_size: args.batch_size, ..Default::default() };
+    let embedder = model_dir::load_embedder(model, options)?;
     let mut reader = std::io::BufReader::new(input);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut lossy) = (Vec::new(), 0usize);

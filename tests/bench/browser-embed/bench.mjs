@@ -1,0 +1,74 @@
+// Drives headless Chromium (playwright-core, Debian's chromium) through our embedding benchmark
+// and prints one row per batch size. Started by run.sh, which serves the page, the package and
+// the model and then runs the transformers.js anchor in the same run.
+//   node bench.mjs --url URL --corpus FILE --reference FILE --out FILE [--batches 1,8]
+//                  [--repeats 3] [--warmup 100] [--limit 0]
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const argv = process.argv.slice(2);
+const opt = (name, def) => { const i = argv.lastIndexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
+const require = createRequire(path.join(opt('driver'), 'package.json'));
+const { chromium } = require('playwright-core');
+const DIM = 384;
+
+let sentences = fs.readFileSync(opt('corpus'), 'utf8').split('\n').filter((l) => l.length);
+const limit = Number(opt('limit', '0'));
+if (limit) sentences = sentences.slice(0, limit);
+const refBytes = fs.readFileSync(opt('reference'));
+const ref = new Float32Array(refBytes.buffer, refBytes.byteOffset, refBytes.byteLength / 4);
+const batches = opt('batches', '1,8').split(',').map(Number);
+const repeats = Number(opt('repeats', '3'));
+const warmup = Number(opt('warmup', '100'));
+
+function cosines(emb) {
+  const out = [];
+  for (let i = 0; i < sentences.length; i++) {
+    let dot = 0, na = 0, nb = 0;
+    for (let k = 0; k < DIM; k++) {
+      const a = emb[i * DIM + k], b = ref[i * DIM + k];
+      dot += a * b; na += a * a; nb += b * b;
+    }
+    out.push(dot / Math.sqrt(na * nb));
+  }
+  return { mean: out.reduce((s, c) => s + c, 0) / out.length, min: Math.min(...out) };
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const results = { date: new Date().toISOString(), browser: browser.version(), n: sentences.length, configs: [] };
+try {
+  for (const batch of batches) {
+    const page = await browser.newPage();
+    await page.route((u) => !u.hostname.startsWith('127.0.0.1'), (r) => r.abort());
+    await page.goto(opt('url'));
+    const row = await page.evaluate(async ({ sentences, batch, repeats, warmup }) => {
+      const w = new Worker('/worker.js', { type: 'module' });
+      const ask = (msg) => new Promise((resolve, reject) => {
+        w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data));
+        w.onerror = (e) => reject(new Error(e.message));
+        w.postMessage(msg);
+      });
+      const t0 = performance.now();
+      const { coldStartMs } = await ask({ cmd: 'load' });
+      const workerToReadyMs = performance.now() - t0;
+      const run = await ask({ cmd: 'run', sentences, batch, repeats, warmup });
+      w.terminate();
+      return { coldStartMs, workerToReadyMs, ...run, embeddings: Array.from(run.embeddings) };
+    }, { sentences, batch, repeats, warmup });
+    await page.close();
+    const medianMs = median(row.timesMs);
+    const accuracy = cosines(Float32Array.from(row.embeddings));
+    results.configs.push({ batch, coldStartMs: row.coldStartMs, workerToReadyMs: row.workerToReadyMs,
+      timesMs: row.timesMs, medianMs, sentPerSec: sentences.length / (medianMs / 1000), accuracy });
+    console.error(`[bench] batch ${batch}: ${(sentences.length / (medianMs / 1000)).toFixed(1)} sentences/s`);
+  }
+} finally {
+  await browser.close();
+}
+fs.writeFileSync(opt('out'), JSON.stringify(results, null, 2));

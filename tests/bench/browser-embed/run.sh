@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Embedding speed in the browser, as a ratio against transformers.js measured in the same run.
+#
+#   tests/bench/browser-embed/run.sh [--quick]
+#
+# 1. builds the npm package's wasm (wasm-pack --release --target web → pkg/web),
+# 2. embeds ../shared/fixtures/minilm/corpus.txt in a module Web Worker in headless Chromium
+#    (cold start, sentences/s at batch 1 and length-grouped batch 8, cosine vs sentence-transformers),
+# 3. runs ../shared/bench/anchor/run.sh (transformers.js 4.3.1, q8 and fp32, one thread, batch 1),
+# 4. prints both and the ratios. Results JSON: tests/bench/out/.
+# --quick: 200 sentences, 1 pass (a smoke run; the figures are not for reporting).
+# A benchmark, not a test: it asserts nothing about speed. Run it on an otherwise idle machine.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+SHARED=${VALUATION_SHARED:-$ROOT/../shared}
+OUT=$ROOT/tests/bench/out
+CACHE=${VALUATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dataunion-valuation}
+DRIVER=$CACHE/npm/bench-driver
+export PATH="$HOME/.cargo/bin:$PATH"
+EXTRA=() ANCHOR_EXTRA=()
+if [[ ${1:-} == --quick ]]; then
+  EXTRA=(--limit 200 --repeats 1 --warmup 20)
+  ANCHOR_EXTRA=(--limit 200 --repeats 1 --warmup 20)
+fi
+
+[[ -f $SHARED/fixtures/minilm/corpus.txt ]] || { echo "shared/ not found at $SHARED (set VALUATION_SHARED)" >&2; exit 1; }
+[[ -x $SHARED/bench/anchor/run.sh ]] || { echo "anchor benchmark missing at $SHARED/bench/anchor" >&2; exit 1; }
+"$ROOT/scripts/setup.sh"
+MODEL=$("$ROOT/scripts/fetch-model.sh")
+
+echo "== building pkg/web (wasm-pack --release --target web)" >&2
+(cd "$ROOT/crates/valuation-wasm" &&
+  wasm-pack build --release --target web --mode no-install --out-dir "$ROOT/pkg/web" --out-name valuation_wasm)
+
+if [[ ! -d $DRIVER/node_modules/playwright-core ]]; then
+  mkdir -p "$DRIVER"
+  (cd "$DRIVER" && echo '{"private":true}' > package.json && npm install --silent --no-audit --no-fund playwright-core@1.65.1)
+fi
+
+mkdir -p "$OUT"
+PORT_FILE=$(mktemp)
+node "$HERE/server.mjs" "$PORT_FILE" "/=$HERE/web" "/pkg=$ROOT/pkg/web" "/model=$MODEL" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
+for _ in $(seq 50); do [[ -s $PORT_FILE ]] && break; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$PORT_FILE")/"
+
+echo "== ours: valuation-wasm in a module worker" >&2
+node "$HERE/bench.mjs" --url "$URL" --driver "$DRIVER" --corpus "$SHARED/fixtures/minilm/corpus.txt" \
+  --reference "$SHARED/fixtures/minilm/reference-sentence-transformers-fp32.f32" \
+  --out "$OUT/ours.json" "${EXTRA[@]}"
+
+echo "== anchor: transformers.js (shared/bench/anchor)" >&2
+ANCHOR_DIR=$CACHE/anchor "$SHARED/bench/anchor/run.sh" --out "$OUT/anchor.json" -- \
+  --versions 4 --dtypes q8,fp32 --threads 1 --batches 1 --no-mem "${ANCHOR_EXTRA[@]}" >&2
+
+node "$HERE/compare.mjs" "$OUT/ours.json" "$OUT/anchor.json" | tee "$OUT/summary.txt"

@@ -1,0 +1,34 @@
+// Static files for the benchmark page, on 127.0.0.1 only. Routes are prefixes mapped to folders:
+//   node server.mjs PORT_FILE /=web /pkg=../pkg/web /model=MODEL_DIR /data=FIXTURES_DIR
+// Writes the chosen port to PORT_FILE once listening. Responses are never cached, so every page
+// load measures a real cold start.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [portFile, ...mounts] = process.argv.slice(2);
+const routes = mounts
+  .map((m) => { const [prefix, dir] = m.split('='); return [prefix.replace(/\/$/, ''), path.resolve(dir)]; })
+  .sort((a, b) => b[0].length - a[0].length);
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8' };
+
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const route = routes.find(([prefix]) => url === prefix || url.startsWith(prefix + '/'));
+  if (!route) { res.writeHead(404).end(); return; }
+  const [prefix, dir] = route;
+  let file = path.join(dir, url.slice(prefix.length));
+  if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  fs.stat(file, (err, stat) => {
+    if (err) { res.writeHead(404).end(); return; }
+    res.writeHead(200, {
+      'content-type': types[path.extname(file)] || 'application/octet-stream',
+      'content-length': stat.size,
+      'cache-control': 'no-store',
+    });
+    fs.createReadStream(file).pipe(res);
+  });
+});
+server.listen(0, '127.0.0.1', () => fs.writeFileSync(portFile, String(server.address().port)));

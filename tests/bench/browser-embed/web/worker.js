@@ -1,0 +1,57 @@
+// The measured code: the wasm-pack `--target web` build of valuation-wasm in a module worker,
+// loading the model over HTTP as the product does.
+const started = performance.now();
+let Embedder;
+let files;
+
+async function load() {
+  const glue = await import('/pkg/valuation_wasm.js');
+  await glue.default();
+  Embedder = glue.Embedder;
+  const get = async (name) => new Uint8Array(await (await fetch(`/model/${name}`)).arrayBuffer());
+  files = await Promise.all(['config.json', 'tokenizer.json', 'model.safetensors'].map(get));
+}
+
+function embedder(batchSize) {
+  return new Embedder(files[0], files[1], files[2], { batch_size: batchSize });
+}
+
+// batch 1: one sentence per call, as the anchor's batch 1. batch > 1: the whole corpus in one
+// call; the embedder groups sentences of similar token length into batches of that size.
+function pass(e, sentences, batch) {
+  const t0 = performance.now();
+  let out;
+  if (batch === 1) {
+    out = new Float32Array(sentences.length * e.dim);
+    sentences.forEach((s, i) => out.set(e.embed([s]), i * e.dim));
+  } else {
+    out = e.embed(sentences);
+  }
+  return { ms: performance.now() - t0, out };
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    if (data.cmd === 'load') {
+      await load();
+      const e = embedder(1);
+      const coldStartMs = performance.now() - started;
+      e.free();
+      self.postMessage({ coldStartMs });
+    } else if (data.cmd === 'run') {
+      const { sentences, batch, repeats, warmup } = data;
+      const e = embedder(batch);
+      const warm = pass(e, sentences.slice(0, warmup), batch);
+      const timesMs = [];
+      let last;
+      for (let r = 0; r < repeats; r++) {
+        last = pass(e, sentences, batch);
+        timesMs.push(last.ms);
+      }
+      e.free();
+      self.postMessage({ warmupMs: warm.ms, timesMs, embeddings: last.out }, [last.out.buffer]);
+    }
+  } catch (err) {
+    self.postMessage({ error: `${err.code || ''} ${err.message || err}` });
+  }
+};
