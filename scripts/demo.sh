@@ -4,7 +4,7 @@
 #   scripts/demo.sh [FILE]     (default: tests/data/sample-sentences.txt, one sentence per line)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/env.sh
 FILE=${1:-tests/data/sample-sentences.txt}
 
 scripts/setup.sh --native-only

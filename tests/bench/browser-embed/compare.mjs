@@ -28,6 +28,10 @@ for (const r of rows) {
   console.log(r.system.padEnd(58), f(r.sentPerSec, 1).padStart(8), f(r.coldStartMs, 0).padStart(9),
     f(r.cosMean, 6).padStart(10), f(r.cosMin, 6).padStart(10));
 }
+for (const c of ours.configs) {
+  const p = c.coldStartPhases || {};
+  console.log(`cold start of batch ${c.batch}: wasm init ${f(p.wasmInitMs, 0)} ms, model fetch ${f(p.modelFetchMs, 0)} ms, model load ${f(p.modelLoadMs, 0)} ms`);
+}
 console.log('\nratios (ours ÷ transformers.js; speed > 1 is faster, cold start < 1 is faster):');
 for (const o of rows.filter((r) => r.system.startsWith('valuation'))) {
   for (const a of anchors) {

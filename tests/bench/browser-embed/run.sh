@@ -15,9 +15,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 SHARED=${VALUATION_SHARED:-$ROOT/../shared}
 OUT=$ROOT/tests/bench/out
-CACHE=${VALUATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dataunion-valuation}
+source "$ROOT/scripts/env.sh"
+CACHE=$VALUATION_CACHE
 DRIVER=$CACHE/npm/bench-driver
-export PATH="$HOME/.cargo/bin:$PATH"
 EXTRA=() ANCHOR_EXTRA=()
 if [[ ${1:-} == --quick ]]; then
   EXTRA=(--limit 200 --repeats 1 --warmup 20)

@@ -3,13 +3,18 @@
 const started = performance.now();
 let Embedder;
 let files;
+const phases = {};
 
 async function load() {
+  let t = performance.now();
   const glue = await import('/pkg/valuation_wasm.js');
   await glue.default();
   Embedder = glue.Embedder;
+  phases.wasmInitMs = performance.now() - t;
+  t = performance.now();
   const get = async (name) => new Uint8Array(await (await fetch(`/model/${name}`)).arrayBuffer());
   files = await Promise.all(['config.json', 'tokenizer.json', 'model.safetensors'].map(get));
+  phases.modelFetchMs = performance.now() - t;
 }
 
 function embedder(batchSize) {
@@ -34,10 +39,12 @@ self.onmessage = async ({ data }) => {
   try {
     if (data.cmd === 'load') {
       await load();
+      const t = performance.now();
       const e = embedder(1);
+      phases.modelLoadMs = performance.now() - t;
       const coldStartMs = performance.now() - started;
       e.free();
-      self.postMessage({ coldStartMs });
+      self.postMessage({ coldStartMs, phases });
     } else if (data.cmd === 'run') {
       const { sentences, batch, repeats, warmup } = data;
       const e = embedder(batch);
