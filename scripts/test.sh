@@ -9,6 +9,9 @@ step() { echo; echo "=== $* ($(date +%T))"; }
 
 step "setup"
 scripts/setup.sh
+# One resolved model folder for every test (Rust tests, CLI, build.rs all read it first).
+VALUATION_MODEL_DIR=$(scripts/fetch-model.sh)
+export VALUATION_MODEL_DIR
 
 step "native tests (cargo test --workspace)"
 cargo test --workspace --locked
