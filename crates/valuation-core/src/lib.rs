@@ -6,3 +6,5 @@
 pub mod embed;
 
 pub use embed::{EmbedError, EmbedOptions, Embedder, ModelFiles, ModelInfo, ModelSpec};
+pub mod heuristics;
+pub mod text;

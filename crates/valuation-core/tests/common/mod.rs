@@ -91,3 +91,25 @@ pub fn reference_embeddings() -> Vec<Vec<f32>> {
         bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
     floats.chunks_exact(384).map(<[f32]>::to_vec).collect()
 }
+
+/// The labelled prose/junk corpus and datatrove's verdicts, built by `scripts/quality-corpus.sh`.
+pub fn quality_corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("VALUATION_QUALITY_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/test-data/quality"));
+    assert!(
+        dir.join("corpus.jsonl").is_file() && dir.join("datatrove-verdicts.jsonl").is_file(),
+        "quality corpus not found at {}: run scripts/quality-corpus.sh (or set VALUATION_QUALITY_CORPUS)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn read_jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}

@@ -1,0 +1,131 @@
+//! Gopher repetition rules (Rae et al. 2021, Table A1), as datatrove's `GopherRepetitionFilter`
+//! applies them. Duplicates are found by 64-bit hashes of the exact strings, so memory stays
+//! proportional to distinct lines and n-grams, not to their text.
+
+use super::{ratio, Verdict};
+use crate::text::{char_len, lines::split_newline_runs, py_strip, split_words};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+pub const MAX_DUP_LINES: f64 = 0.30;
+pub const MAX_DUP_PARAGRAPHS: f64 = 0.30;
+pub const MAX_DUP_LINE_CHARS: f64 = 0.20;
+pub const MAX_DUP_PARAGRAPH_CHARS: f64 = 0.20;
+/// (n, max share of the text covered by the most frequent n-gram).
+pub const TOP_NGRAMS: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
+/// (n, max share of the text covered by repeated n-grams).
+pub const DUP_NGRAMS: [(usize, f64); 6] = [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GopherRepetition {
+    pub chars: usize,
+    pub dup_paragraphs: f64,
+    pub dup_paragraph_chars: f64,
+    pub dup_lines: f64,
+    pub dup_line_chars: f64,
+    /// Share of the text covered by the most frequent 2-, 3- and 4-gram.
+    pub top_ngram_chars: [f64; 3],
+    /// Share of the text covered by repeated 5- … 10-grams.
+    pub dup_ngram_chars: [f64; 6],
+}
+
+/// (duplicate elements, chars in duplicates), first occurrences not counted.
+pub fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+    let mut seen = HashSet::new();
+    let (mut n, mut chars) = (0, 0);
+    for item in items {
+        if !seen.insert(xxh3_64(item.as_bytes())) {
+            n += 1;
+            chars += char_len(item);
+        }
+    }
+    (n, chars)
+}
+
+fn ngram_hash(words: &[&str], sep: &[u8]) -> u64 {
+    let mut h = Xxh3::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            h.update(sep);
+        }
+        h.update(w.as_bytes());
+    }
+    h.digest()
+}
+
+/// Chars covered by the most frequent n-gram: Python's `Counter.most_common(1)` picks by count
+/// alone, ties going to the n-gram seen first, and only then multiplies by its length.
+fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
+    let mut counts: HashMap<u64, (usize, usize, usize)> = HashMap::new();
+    for (i, gram) in words.windows(n).enumerate() {
+        let len = lens[i..i + n].iter().sum::<usize>() + n - 1;
+        counts.entry(ngram_hash(gram, b" ")).or_insert((0, i, len)).0 += 1;
+    }
+    let top = counts.values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
+    Some(top.0 * top.2)
+}
+
+/// datatrove's `find_all_duplicate`: after a repeat, skip past it so overlaps are not recounted.
+fn dup_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> usize {
+    let mut seen = HashSet::new();
+    let (mut chars, mut i) = (0, 0);
+    while i + n <= words.len() {
+        if seen.insert(ngram_hash(&words[i..i + n], b"")) {
+            i += 1;
+        } else {
+            chars += lens[i..i + n].iter().sum::<usize>();
+            i += n;
+        }
+    }
+    chars
+}
+
+pub fn measure(text: &str) -> GopherRepetition {
+    let chars = char_len(text);
+    let paragraphs = split_newline_runs(py_strip(text), 2);
+    let (para_dups, para_chars) = find_duplicates(paragraphs.iter().copied());
+    let lines = split_newline_runs(text, 1);
+    let (line_dups, line_chars) = find_duplicates(lines.iter().copied());
+    let words = split_words(text);
+    let lens: Vec<usize> = words.iter().map(|w| char_len(w)).collect();
+    let top = TOP_NGRAMS.map(|(n, _)| top_ngram_chars(&words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
+    let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(&words, &lens, n), chars));
+    GopherRepetition {
+        chars,
+        dup_paragraphs: ratio(para_dups, paragraphs.len()),
+        dup_paragraph_chars: ratio(para_chars, chars),
+        dup_lines: ratio(line_dups, lines.len()),
+        dup_line_chars: ratio(line_chars, chars),
+        top_ngram_chars: top,
+        dup_ngram_chars: dup,
+    }
+}
+
+impl GopherRepetition {
+    pub fn verdict(&self) -> Verdict {
+        if self.chars == 0 {
+            return Verdict::drop("empty");
+        }
+        let fixed = [
+            (self.dup_paragraphs > MAX_DUP_PARAGRAPHS, "dup_para_frac"),
+            (self.dup_paragraph_chars > MAX_DUP_PARAGRAPH_CHARS, "dup_para_char_frac"),
+            (self.dup_lines > MAX_DUP_LINES, "dup_line_frac"),
+            (self.dup_line_chars > MAX_DUP_LINE_CHARS, "dup_line_char_frac"),
+        ];
+        if let Some((_, why)) = fixed.iter().find(|(fails, _)| *fails) {
+            return Verdict::drop(*why);
+        }
+        for (i, (n, max)) in TOP_NGRAMS.iter().enumerate() {
+            if self.top_ngram_chars[i] > *max {
+                return Verdict::drop(format!("top_{n}_gram"));
+            }
+        }
+        for (i, (n, max)) in DUP_NGRAMS.iter().enumerate() {
+            if self.dup_ngram_chars[i] > *max {
+                return Verdict::drop(format!("duplicated_{n}_n_grams"));
+            }
+        }
+        Verdict::keep()
+    }
+}
