@@ -1,0 +1,111 @@
+//! `valuation score` and `valuation dataset-ref`: the same core the browser runs, on local files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use valuation_core::dataset_ref::{DatasetRef, DatasetRefBuilder};
+use valuation_core::score::{self, Report, ScoreOptions, Sub};
+use valuation_core::{EmbedOptions, Embedder};
+
+use crate::model_dir;
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    file: PathBuf,
+    /// Dataset reference (from `valuation dataset-ref`) to measure novelty against.
+    #[arg(long, value_name = "REF")]
+    dataset: Option<PathBuf>,
+    /// What the dataset is about; one target per line. Enables the relevance sub-score.
+    #[arg(long, value_name = "TEXT")]
+    domain: Option<String>,
+    /// Print the full report as JSON (the stable interface for other tools).
+    #[arg(long)]
+    json: bool,
+    /// Units embedded per file.
+    #[arg(long, default_value_t = 128)]
+    sample_size: usize,
+}
+
+#[derive(Args)]
+pub struct DatasetRefArgs {
+    /// Accepted files the reference describes.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(short, long, value_name = "REF")]
+    output: PathBuf,
+}
+
+fn load(model: Option<&Path>) -> Result<Embedder> {
+    model_dir::load_embedder(model, EmbedOptions { batch_size: 8, ..EmbedOptions::default() })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+pub fn run_score(args: &ScoreArgs, model: Option<&Path>) -> Result<()> {
+    let bytes = read(&args.file)?;
+    let dataset = match &args.dataset {
+        Some(p) => Some(DatasetRef::from_json(&read(p)?).with_context(|| format!("{}", p.display()))?),
+        None => None,
+    };
+    let options = ScoreOptions { domain: args.domain.clone(), sample_size: args.sample_size, ..ScoreOptions::default() };
+    let embedder = load(model)?;
+    let report = score::score(&bytes, &options, &embedder, dataset.as_ref())
+        .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_readable(&args.file, &report);
+    }
+    Ok(())
+}
+
+fn line<D>(name: &str, s: &Option<Sub<D>>) {
+    match s {
+        Some(s) => {
+            let worst = s.thresholds.iter().min_by_key(|t| t.score);
+            let note = worst.filter(|t| t.score < 100).map_or(String::new(), |t| format!("  worst: {} = {} (limit {})", t.name, t.value, t.limit));
+            println!("  {name:<11} {:>3}  weight {:.2}{note}", s.score, s.weight);
+        }
+        None => println!("  {name:<11}   -  (does not apply)"),
+    }
+}
+
+fn print_readable(path: &Path, r: &Report) {
+    let f = &r.file;
+    println!("{}: {}/100", path.display(), r.score);
+    println!("  {:?}, {} bytes, {} units ({} duplicates), {} embedded, sha256 {}", f.kind, f.size, f.units, f.duplicate_units, f.sampled_units, &f.sha256[..16]);
+    let s = &r.subscores;
+    line("quality", &s.quality);
+    line("repetition", &s.repetition);
+    line("coherence", &s.coherence);
+    line("structure", &s.structure);
+    line("diversity", &s.diversity);
+    line("novelty", &s.novelty);
+    line("relevance", &s.relevance);
+    for reason in &r.reasons {
+        println!("  - {reason}");
+    }
+    for flag in &r.flags {
+        println!("  flag {} x{}", flag.code, flag.count);
+    }
+}
+
+pub fn run_dataset_ref(args: &DatasetRefArgs, model: Option<&Path>) -> Result<()> {
+    let embedder = load(model)?;
+    let options = ScoreOptions::default();
+    let mut builder = DatasetRefBuilder::default();
+    for path in &args.files {
+        let bytes = read(path)?;
+        let analysis = score::analyze(&bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let embedded = score::embed(&analysis, &options, &embedder).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        builder.add_file(&analysis.file.sha256, analysis.unit_hashes.iter().copied());
+        builder.add_embeddings(&options.model_id, &embedded.units);
+    }
+    let reference = builder.build();
+    std::fs::write(&args.output, serde_json::to_vec(&reference)?).with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!("valuation: {} files, {} unit hashes, {} sketches -> {}", reference.files, reference.unit_hash_count(), reference.sketches.len(), args.output.display());
+    Ok(())
+}

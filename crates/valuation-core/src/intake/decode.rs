@@ -1,0 +1,106 @@
+//! Bytes to normalised text: BOM-directed UTF-8 / UTF-16, invalid bytes counted (and replaced by
+//! U+FFFD) rather than fatal, line endings to `\n`, Unicode NFC.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16le,
+    Utf16be,
+}
+
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+    /// Bytes that were not valid in the encoding (each invalid sequence counted by its length).
+    pub invalid_bytes: usize,
+}
+
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let (text, encoding, invalid_bytes) = match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => with_utf8(rest, Encoding::Utf8Bom),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes, Encoding::Utf16le),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, Encoding::Utf16be),
+        _ => with_utf8(bytes, Encoding::Utf8),
+    };
+    Decoded { text: normalize(text), encoding, invalid_bytes }
+}
+
+fn with_utf8(bytes: &[u8], encoding: Encoding) -> (String, Encoding, usize) {
+    let (text, invalid) = utf8_lossy_counted(bytes);
+    (text, encoding, invalid)
+}
+
+fn utf8_lossy_counted(mut bytes: &[u8]) -> (String, usize) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut invalid = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return (out, invalid);
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                let bad = e.error_len().unwrap_or(rest.len());
+                invalid += bad;
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: Encoding) -> (String, Encoding, usize) {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    let mut invalid = bytes.len() % 2;
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for c in char::decode_utf16(units) {
+        out.push(c.unwrap_or_else(|_| {
+            invalid += 2;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
+    if bytes.len() % 2 == 1 {
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    (out, encoding, invalid)
+}
+
+/// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike.
+fn normalize(text: String) -> String {
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        text.nfc().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boms_and_invalid_bytes() {
+        let d = decode(b"\xEF\xBB\xBFa\r\nb\xFF\xFEc");
+        assert_eq!((d.text.as_str(), d.encoding, d.invalid_bytes), ("a\nb\u{FFFD}\u{FFFD}c", Encoding::Utf8Bom, 2));
+        let d = decode(&[0xFF, 0xFE, b'h', 0, b'i', 0, 0x00, 0xD8, b'!']);
+        assert_eq!((d.text.as_str(), d.encoding, d.invalid_bytes), ("hi\u{FFFD}\u{FFFD}", Encoding::Utf16le, 3));
+        let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
+        assert_eq!((d.text.as_str(), d.encoding), ("ok", Encoding::Utf16be));
+    }
+
+    #[test]
+    fn truncated_utf8_and_nfc() {
+        let d = decode("caf\u{0065}\u{0301}".as_bytes());
+        assert_eq!(d.text, "café");
+        let d = decode(&"é".as_bytes()[..1]);
+        assert_eq!((d.text.as_str(), d.invalid_bytes), ("\u{FFFD}", 1));
+    }
+}

@@ -1,0 +1,136 @@
+//! Scoring: the whole-file pass (`analyze`), the model on a bounded sample, then sub-scores,
+//! weights and caps (`finish`). Split in two so a host can run the model itself (e.g. in a
+//! worker, with progress) between the two halves.
+
+pub mod analyze;
+pub mod combine;
+pub mod ramp;
+pub mod report;
+pub mod subscores;
+
+pub use analyze::Analysis;
+pub use report::*;
+
+use crate::dataset_ref::DatasetRef;
+use crate::embed::{EmbedError, Embedder};
+use crate::intake::IntakeError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoreOptions {
+    /// Units embedded per file (the content-defined sample); bounds model cost at any size.
+    pub sample_size: usize,
+    pub max_bytes: u64,
+    /// What the dataset is about, in a few words or sentences (one target per line).
+    pub domain: Option<String>,
+    pub model_id: String,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            sample_size: 128,
+            max_bytes: 512 * 1024 * 1024,
+            domain: None,
+            model_id: crate::ModelSpec::all_minilm_l6_v2().id,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+impl ScoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScoreError::Intake(IntakeError::Empty) => "empty_file",
+            ScoreError::Intake(IntakeError::Unsupported { .. }) => "unsupported_type",
+            ScoreError::Intake(IntakeError::TooLarge { .. }) => "file_too_large",
+            ScoreError::Embed(e) => e.code(),
+            ScoreError::InvalidOption(_) => "invalid_option",
+        }
+    }
+}
+
+/// Embeddings of the analysis's sample (same order) and of the domain targets.
+pub struct Embedded {
+    pub model: ModelRef,
+    pub units: Vec<Vec<f32>>,
+    pub domain: Vec<Vec<f32>>,
+}
+
+pub fn domain_targets(options: &ScoreOptions) -> Vec<String> {
+    options.domain.iter().flat_map(|d| d.lines()).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+pub fn analyze(bytes: &[u8], options: &ScoreOptions) -> Result<Analysis, ScoreError> {
+    if options.sample_size == 0 || options.sample_size > 4096 {
+        return Err(ScoreError::InvalidOption("sample_size must be 1..=4096".into()));
+    }
+    Ok(analyze::analyze(bytes, options.max_bytes, options.sample_size)?)
+}
+
+impl Analysis {
+    pub fn sample_texts(&self) -> Vec<&str> {
+        self.sample.iter().map(|(_, t)| t.as_str()).collect()
+    }
+
+    pub fn finish(self, embedded: Option<&Embedded>, dataset: Option<&DatasetRef>) -> Report {
+        let prose = self.file.kind.is_prose();
+        let units: &[Vec<f32>] = embedded.map_or(&[], |e| &e.units);
+        let mut subscores = Subscores {
+            quality: self.prose.as_ref().map(subscores::quality),
+            repetition: Some(subscores::repetition(self.prose.as_ref(), self.file.units, self.file.duplicate_units)),
+            coherence: self.prose.as_ref().and_then(subscores::coherence),
+            structure: self.table.as_ref().map(subscores::structure),
+            diversity: subscores::diversity(units, prose),
+            novelty: dataset.map(|d| subscores::novelty(d, &self.file.sha256, &self.unit_hashes, units)),
+            relevance: None,
+        };
+        if let Some(e) = embedded {
+            subscores.relevance = subscores::relevance(units, &e.domain, "domain").or_else(|| {
+                let centroid = dataset.and_then(DatasetRef::centroid_f32)?;
+                subscores::relevance(units, &[centroid], "dataset")
+            });
+        }
+        let weighted = combine::weigh(&mut subscores, prose);
+        let caps = combine::caps(&self, &subscores);
+        let penalty = combine::pii_penalty(&self);
+        let capped = caps.iter().map(|c| c.limit).fold(weighted.round() as u8, u8::min);
+        let score = capped.saturating_sub(penalty);
+        Report {
+            scorer_version: SCORER_VERSION.into(),
+            score,
+            reasons: combine::reasons(&subscores, &caps, penalty),
+            flags: combine::flags(&self),
+            pii: self.pii,
+            model: embedded.map(|e| e.model.clone()),
+            file: self.file,
+            subscores,
+            caps,
+        }
+    }
+}
+
+/// The whole pipeline with a loaded model.
+pub fn score(bytes: &[u8], options: &ScoreOptions, embedder: &Embedder, dataset: Option<&DatasetRef>) -> Result<Report, ScoreError> {
+    let analysis = analyze(bytes, options)?;
+    let embedded = embed(&analysis, options, embedder)?;
+    Ok(analysis.finish(Some(&embedded), dataset))
+}
+
+pub fn embed(analysis: &Analysis, options: &ScoreOptions, embedder: &Embedder) -> Result<Embedded, ScoreError> {
+    Ok(Embedded {
+        model: ModelRef { id: options.model_id.clone(), weights_sha256: embedder.info().weights_sha256.clone() },
+        units: embedder.embed(&analysis.sample_texts())?,
+        domain: embedder.embed(&domain_targets(options))?,
+    })
+}

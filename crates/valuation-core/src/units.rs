@@ -1,0 +1,120 @@
+//! Units (what gets embedded) and the content-defined sample of them.
+//!
+//! The sample is the `k` units with the lowest keyed hash of their normalised text: it does not
+//! depend on file order or size, costs one hash per unit, and a contributor cannot choose which
+//! units are looked at except by changing the units themselves.
+
+use std::collections::{BinaryHeap, HashSet};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+const SAMPLE_SEED: u64 = 0x6461_7461_756e_696f; // "dataunio"
+/// Embedding window for prose units, in whitespace words (≈ 128 word pieces for English).
+pub const MAX_UNIT_WORDS: usize = 96;
+/// Characters of a table row or JSON record rendered for embedding.
+pub const MAX_UNIT_CHARS: usize = 600;
+
+/// Lowercase, alphanumerics only, single spaces: near-identical units hash alike.
+pub fn normalize_unit(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+pub fn unit_hash(normalized: &str) -> u64 {
+    xxh3_64_with_seed(normalized.as_bytes(), SAMPLE_SEED)
+}
+
+/// Streams units; keeps counts, duplicates and the bottom-k sample.
+pub struct UnitSampler {
+    k: usize,
+    heap: BinaryHeap<(u64, String)>,
+    seen: HashSet<u64>,
+    pub units: usize,
+    pub duplicates: usize,
+}
+
+impl UnitSampler {
+    pub fn new(k: usize) -> Self {
+        UnitSampler { k, heap: BinaryHeap::new(), seen: HashSet::new(), units: 0, duplicates: 0 }
+    }
+
+    /// Adds one unit; `render` builds its embedding text only if it enters the sample.
+    pub fn push(&mut self, normalized: &str, render: impl FnOnce() -> String) -> u64 {
+        let h = unit_hash(normalized);
+        self.units += 1;
+        if !self.seen.insert(h) {
+            self.duplicates += 1;
+            return h;
+        }
+        if self.heap.len() < self.k {
+            self.heap.push((h, render()));
+        } else if self.heap.peek().is_some_and(|(top, _)| h < *top) {
+            self.heap.pop();
+            self.heap.push((h, render()));
+        }
+        h
+    }
+
+    /// Distinct unit hashes seen, for dataset references and novelty.
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.seen.iter().copied()
+    }
+
+    /// The sample, ordered by hash so downstream reductions run in a fixed order.
+    pub fn into_sample(self) -> (Vec<(u64, String)>, HashSet<u64>) {
+        let mut v = self.heap.into_vec();
+        v.sort();
+        (v, self.seen)
+    }
+}
+
+/// Prose units: paragraphs, split into windows of at most `MAX_UNIT_WORDS` words.
+pub fn prose_units(text: &str, mut unit: impl FnMut(&str)) {
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let words: Vec<&str> = para.split_whitespace().collect();
+        if words.len() <= MAX_UNIT_WORDS {
+            unit(para);
+        } else {
+            for chunk in words.chunks(MAX_UNIT_WORDS) {
+                unit(&chunk.join(" "));
+            }
+        }
+    }
+}
+
+pub fn truncate_chars(s: &mut String, max: usize) {
+    if let Some((i, _)) = s.char_indices().nth(max) {
+        s.truncate(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_ignores_order_and_counts_duplicates() {
+        let units = ["alpha beta", "Gamma!", "delta", "alpha  BETA", "epsilon", "zeta"];
+        let sample = |order: &[usize]| {
+            let mut s = UnitSampler::new(3);
+            for &i in order {
+                s.push(&normalize_unit(units[i]), || units[i].to_owned());
+            }
+            (s.units, s.duplicates, s.into_sample().0.into_iter().map(|(h, _)| h).collect::<Vec<_>>())
+        };
+        let a = sample(&[0, 1, 2, 3, 4, 5]);
+        assert_eq!(a, sample(&[5, 4, 3, 2, 1, 0]));
+        assert_eq!((a.0, a.1, a.2.len()), (6, 1, 3));
+    }
+}
