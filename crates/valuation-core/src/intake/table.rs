@@ -4,6 +4,7 @@
 const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
 const SNIFF_ROWS: usize = 50;
 const SNIFF_BYTES: usize = 64 * 1024;
+const SNIFF_MAX_BYTES: usize = 64 * 1024 * 1024;
 
 fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes())
@@ -11,7 +12,9 @@ fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
 
 /// The delimiter that splits the first rows into the same number (≥ 2) of fields, if any.
 pub fn sniff_delimiter(text: &str) -> Option<u8> {
-    let mut end = text.len().min(SNIFF_BYTES);
+    // At least three full lines, so very wide tables are recognised too.
+    let three_lines = text.match_indices('\n').nth(2).map_or(text.len(), |(i, _)| i + 1);
+    let mut end = text.len().min(SNIFF_BYTES.max(three_lines)).min(SNIFF_MAX_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
