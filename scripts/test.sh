@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native (core + CLI) on the real model, then the same model in a Web Worker
-# in headless Chromium. Installs what is missing first (scripts/setup.sh).
+# Runs every test: native (core + CLI) on the real model and the labelled quality corpus, then
+# the same model and scorer in a Web Worker in headless Chromium. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -13,6 +13,9 @@ scripts/setup.sh
 VALUATION_MODEL_DIR=$(scripts/fetch-model.sh)
 export VALUATION_MODEL_DIR
 
+step "quality corpus and datatrove's verdicts (the peer the heuristics are compared with)"
+scripts/quality-corpus.sh
+
 step "native tests (cargo test --workspace)"
 cargo test --workspace --locked
 
@@ -23,8 +26,17 @@ shared=${VALUATION_SHARED:-$PWD/../shared}
 [[ -f $shared/fixtures/minilm/corpus.txt ]] || { echo "shared fixtures missing at $shared (set VALUATION_SHARED)" >&2; exit 1; }
 cargo run --quiet --locked -p valuation-cli -- embed --format f32 "$shared/fixtures/minilm/corpus.txt" > "$native"
 
+step "native reports of tests/data/score, for the browser-equals-native report test"
+reports=$PWD/target/test-data/reports
+mkdir -p "$reports"
+# The domain must match DOMAIN in crates/valuation-wasm/tests/browser_scores.rs.
+domain="The government of the United States: Congress, the economy and public policy."
+for f in speech.txt documents.csv documents.jsonl; do
+  cargo run --quiet --locked -p valuation-cli -- score --json --domain "$domain" "tests/data/score/$f" > "$reports/$f.json"
+done
+
 step "browser tests (wasm-pack test, headless Chromium, dedicated worker)"
-export VALUATION_NATIVE_EMBEDDINGS=$native VALUATION_SHARED=$shared
+export VALUATION_NATIVE_EMBEDDINGS=$native VALUATION_NATIVE_REPORTS=$reports VALUATION_SHARED=$shared
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-900} CHROMEDRIVER=/usr/bin/chromedriver
 (cd crates/valuation-wasm &&
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked)

@@ -33,4 +33,18 @@ fn main() {
         None => std::fs::write(&native_copy, b"").unwrap(),
     }
     println!("cargo:rustc-env=VALUATION_TEST_SHARED_DIR={}", shared.display());
+    // The native CLI's reports of tests/data/score/*, for the browser-equals-native report test.
+    println!("cargo:rerun-if-env-changed=VALUATION_NATIVE_REPORTS");
+    let reports = std::env::var_os("VALUATION_NATIVE_REPORTS").map(PathBuf::from);
+    for name in ["speech.txt", "documents.csv", "documents.jsonl"] {
+        let copy = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join(format!("native-report-{name}.json"));
+        match &reports {
+            Some(dir) => {
+                let src = dir.join(format!("{name}.json"));
+                println!("cargo:rerun-if-changed={}", src.display());
+                std::fs::copy(&src, &copy).expect("VALUATION_NATIVE_REPORTS holds the reports");
+            }
+            None => std::fs::write(&copy, b"").unwrap(),
+        }
+    }
 }

@@ -27,6 +27,18 @@ export interface EmbedOptions {
   /** Word pieces per text including [CLS]/[SEP] (default 256); longer texts are truncated. */
   max_tokens?: number;
 }
+
+/** How a file is valued; omitted fields take their defaults. */
+export interface ScoreOptions {
+  /** Units embedded per file, the content-defined sample (default 128, at most 4096). */
+  sample_size?: number;
+  /** Larger files are refused with `file_too_large` (default 512 MiB). */
+  max_bytes?: number;
+  /** What the dataset is about, one target per line; enables the relevance sub-score. */
+  domain?: string | null;
+  /** Model id written into the report (default sentence-transformers/all-MiniLM-L6-v2). */
+  model_id?: string;
+}
 "#;
 
 pub fn error(code: &str, message: &str) -> JsValue {
@@ -67,4 +79,8 @@ pub fn strings(value: &JsValue) -> Result<Vec<String>, JsValue> {
 pub fn matrix(rows: &[Vec<f32>]) -> Float32Array {
     let flat: Vec<f32> = rows.iter().flatten().copied().collect();
     Float32Array::from(flat.as_slice())
+}
+
+pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
+    error(e.code(), &e.to_string())
 }

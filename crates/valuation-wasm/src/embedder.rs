@@ -8,7 +8,7 @@ use crate::convert;
 /// A loaded sentence-embedding model.
 #[wasm_bindgen(js_name = Embedder)]
 pub struct JsEmbedder {
-    inner: Embedder,
+    pub(crate) inner: Embedder,
 }
 
 #[wasm_bindgen(js_class = Embedder)]

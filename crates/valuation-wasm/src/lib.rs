@@ -3,5 +3,6 @@
 
 mod convert;
 mod embedder;
+mod score;
 
 pub use embedder::JsEmbedder;
