@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
-# The demo: the real all-MiniLM-L6-v2 embeds a file of sentences with the native `valuation`
-# CLI, and each sentence is shown with its nearest neighbour by cosine similarity.
-#   scripts/demo.sh [FILE]     (default: tests/data/sample-sentences.txt, one sentence per line)
+# The demo: value files with the real all-MiniLM-L6-v2 and the scorer the browser runs, natively.
+# Each gets its 0–100 score, the sub-scores, and the reasons it lost points.
+#   scripts/demo.sh [FILE...] [-- score options, e.g. --domain "what the dataset is about"]
+# Default: a real speech, a CSV and a JSON Lines file from tests/data/score, plus the speech with
+# its words shuffled, to show what the score is for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-FILE=${1:-tests/data/sample-sentences.txt}
+
+files=() opts=()
+while (($#)); do
+  if [[ $1 == -- ]]; then shift; opts=("$@"); break; fi
+  files+=("$1"); shift
+done
+if ((${#files[@]} == 0)); then
+  mkdir -p target/demo
+  tr -s ' \n' '\n\n' < tests/data/score/speech.txt | shuf --random-source=tests/data/score/speech.txt |
+    paste -sd ' ' | fold -sw 90 > target/demo/speech-shuffled.txt
+  files=(tests/data/score/speech.txt target/demo/speech-shuffled.txt tests/data/score/documents.csv tests/data/score/documents.jsonl)
+fi
 
 scripts/setup.sh --native-only
 cargo build --quiet --release --locked -p valuation-cli
-echo "embedding $FILE with all-MiniLM-L6-v2 ..." >&2
-target/release/valuation embed "$FILE" > target/demo-embeddings.jsonl
-python3 - "$FILE" target/demo-embeddings.jsonl <<'PY'
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
-vecs = [json.loads(l) for l in open(sys.argv[2])]
-print(f"{len(vecs)} sentences -> {len(vecs[0]) if vecs else 0}-dimensional unit vectors\n")
-cos = lambda a, b: sum(x * y for x, y in zip(a, b))
-for i, v in enumerate(vecs):
-    others = [(cos(v, w), j) for j, w in enumerate(vecs) if j != i]
-    if not others:
-        break
-    score, j = max(others)
-    print(f"{lines[i][:60]:<60}  ~ {score:.2f}  {lines[j][:60]}")
-PY
+for f in "${files[@]}"; do
+  echo
+  target/release/valuation score "${opts[@]}" "$f"
+done
+echo
+echo "(valuation score --json FILE prints the full report; valuation dataset-ref FILE... -o REF builds a novelty reference)"
