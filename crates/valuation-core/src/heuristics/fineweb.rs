@@ -20,6 +20,11 @@ pub struct FineWeb {
 }
 
 pub fn measure(text: &str) -> FineWeb {
+    measure_tokens(text, &split_words(text))
+}
+
+/// `measure` with the text's `split_words` tokens, for callers that already have them.
+pub fn measure_tokens(text: &str, words: &[&str]) -> FineWeb {
     let lines: Vec<&str> = text.split('\n').filter(|l| !py_strip(l).is_empty()).collect();
     let punctuated = lines.iter().filter(|l| l.chars().next_back().is_some_and(is_terminal)).count();
     let short = lines.iter().filter(|l| char_len(l) <= SHORT_LINE_CHARS).count();
@@ -30,7 +35,7 @@ pub fn measure(text: &str) -> FineWeb {
         punctuated_lines: ratio(punctuated, lines.len()),
         short_lines: ratio(short, lines.len()),
         dup_line_chars: ratio(dup_chars, char_len(text) - newlines),
-        newlines_per_word: ratio(newlines, split_words(text).len()),
+        newlines_per_word: ratio(newlines, words.len()),
     }
 }
 

@@ -29,7 +29,11 @@ pub struct GopherQuality {
 }
 
 pub fn measure(text: &str) -> GopherQuality {
-    let tokens = split_words(text);
+    measure_tokens(text, &split_words(text))
+}
+
+/// `measure` with the text's `split_words` tokens, for callers that already have them.
+pub fn measure_tokens(text: &str, tokens: &[&str]) -> GopherQuality {
     let words: Vec<&str> = tokens.iter().copied().filter(|w| w.chars().any(|c| !is_punctuation(c))).collect();
     let letters: usize = words.iter().map(|w| char_len(w)).sum();
     let lines = splitlines(text);
@@ -42,7 +46,7 @@ pub fn measure(text: &str) -> GopherQuality {
         })
         .count();
     let alpha = tokens.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
-    let stop_words_present = STOP_WORDS.iter().filter(|s| tokens.contains(s)).count();
+    let stop_words_present = STOP_WORDS.iter().filter(|s| tokens.contains(*s)).count();
     GopherQuality {
         words: words.len(),
         mean_word_length: if words.is_empty() { 0.0 } else { letters as f64 / words.len() as f64 },

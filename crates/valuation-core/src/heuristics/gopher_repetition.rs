@@ -82,15 +82,19 @@ fn dup_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> usize {
 }
 
 pub fn measure(text: &str) -> GopherRepetition {
+    measure_tokens(text, &split_words(text))
+}
+
+/// `measure` with the text's `split_words` tokens, for callers that already have them.
+pub fn measure_tokens(text: &str, words: &[&str]) -> GopherRepetition {
     let chars = char_len(text);
     let paragraphs = split_newline_runs(py_strip(text), 2);
     let (para_dups, para_chars) = find_duplicates(paragraphs.iter().copied());
     let lines = split_newline_runs(text, 1);
     let (line_dups, line_chars) = find_duplicates(lines.iter().copied());
-    let words = split_words(text);
     let lens: Vec<usize> = words.iter().map(|w| char_len(w)).collect();
-    let top = TOP_NGRAMS.map(|(n, _)| top_ngram_chars(&words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
-    let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(&words, &lens, n), chars));
+    let top = TOP_NGRAMS.map(|(n, _)| top_ngram_chars(words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
+    let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(words, &lens, n), chars));
     GopherRepetition {
         chars,
         dup_paragraphs: ratio(para_dups, paragraphs.len()),

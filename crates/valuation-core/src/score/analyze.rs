@@ -73,12 +73,13 @@ pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analy
 }
 
 fn measure_prose(text: &str) -> ProseMeasures {
+    let words = crate::text::split_words(text);
     ProseMeasures {
         measured_chars: text.chars().count() as u64,
-        gopher: gopher_quality::measure(text),
-        repetition: gopher_repetition::measure(text),
+        gopher: gopher_quality::measure_tokens(text, &words),
+        repetition: gopher_repetition::measure_tokens(text, &words),
         c4: c4::measure(text),
-        fineweb: fineweb::measure(text),
+        fineweb: fineweb::measure_tokens(text, &words),
         coherence: coherence::measure(text),
     }
 }
