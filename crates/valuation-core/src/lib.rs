@@ -5,7 +5,9 @@
 
 pub mod embed;
 
-pub use embed::{EmbedError, EmbedOptions, Embedder, ModelFiles, ModelInfo, ModelSpec};
+pub use embed::{EmbedError, ModelFiles, ModelSpec};
+#[cfg(feature = "model")]
+pub use embed::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
 pub mod heuristics;
 pub mod text;
 pub mod intake;

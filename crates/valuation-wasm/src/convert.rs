@@ -4,6 +4,8 @@ use js_sys::{Array, Error as JsError, Float32Array, Reflect};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+use valuation_core::dataset_ref::DatasetRef;
+use valuation_core::score::Report;
 use valuation_core::EmbedError;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -15,7 +17,8 @@ export interface ValuationError extends Error {
   code:
     | "invalid_config" | "invalid_tokenizer" | "invalid_weights" | "weights_hash_mismatch"
     | "incompatible_model" | "invalid_option" | "tokenize_failed" | "inference_failed"
-    | "invalid_argument";
+    | "invalid_argument" | "empty_file" | "unsupported_type" | "file_too_large"
+    | "invalid_dataset_ref" | "internal";
 }
 
 /** How texts are embedded; omitted fields take their defaults. */
@@ -83,4 +86,13 @@ pub fn matrix(rows: &[Vec<f32>]) -> Float32Array {
 
 pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
     error(e.code(), &e.to_string())
+}
+
+pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> {
+    bytes.map(|b| DatasetRef::from_json(b).map_err(|e| error("invalid_dataset_ref", &e.to_string()))).transpose()
+}
+
+/// Pretty JSON, as `valuation score --json` prints it: the bytes a verifier compares.
+pub fn report_json(report: &Report) -> Result<String, JsValue> {
+    serde_json::to_string_pretty(report).map_err(|e| error("internal", &e.to_string()))
 }

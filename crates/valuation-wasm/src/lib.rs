@@ -4,5 +4,7 @@
 mod convert;
 mod embedder;
 mod score;
+mod valuation;
 
 pub use embedder::JsEmbedder;
+pub use valuation::JsValuation;

@@ -1,6 +1,5 @@
 use wasm_bindgen::prelude::*;
 
-use valuation_core::dataset_ref::DatasetRef;
 use valuation_core::score::{self, ScoreOptions};
 
 use crate::{convert, JsEmbedder};
@@ -17,11 +16,8 @@ impl JsEmbedder {
         dataset_ref: Option<Vec<u8>>,
     ) -> Result<String, JsValue> {
         let options: ScoreOptions = convert::options(options)?;
-        let dataset = match dataset_ref {
-            Some(b) => Some(DatasetRef::from_json(&b).map_err(|e| convert::error("invalid_dataset_ref", &e.to_string()))?),
-            None => None,
-        };
+        let dataset = convert::dataset_ref(dataset_ref.as_deref())?;
         let report = score::score(bytes, &options, &self.inner, dataset.as_ref()).map_err(convert::score_error)?;
-        serde_json::to_string_pretty(&report).map_err(|e| convert::error("internal", &e.to_string()))
+        convert::report_json(&report)
     }
 }

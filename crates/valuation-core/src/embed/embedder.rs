@@ -98,19 +98,37 @@ impl Embedder {
 
     /// One unit-length vector per text, in input order.
     pub fn embed<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut job = self.start(texts)?;
+        while self.step(&mut job)? {}
+        Ok(job.into_vectors())
+    }
+
+    /// Tokenizes now and embeds one batch per [`Embedder::step`], so a host can report progress
+    /// and stop between batches. The groups are those of [`Embedder::embed`]: same vectors, bit
+    /// for bit.
+    pub fn start<S: AsRef<str>>(&self, texts: &[S]) -> Result<EmbedJob, EmbedError> {
         let tokens =
             texts.iter().map(|t| self.tokenizer.tokenize(t.as_ref())).collect::<Result<Vec<_>, _>>()?;
         // Shortest first, ties by position: deterministic groups with little padding.
         let mut order: Vec<usize> = (0..tokens.len()).collect();
         order.sort_by_key(|&i| (tokens[i].ids.len(), i));
-        let mut out = vec![Vec::new(); tokens.len()];
-        for group in order.chunks(self.batch_size) {
-            let batch: Vec<&Tokens> = group.iter().map(|&i| &tokens[i]).collect();
-            for (&i, vector) in group.iter().zip(self.run(&batch)?) {
-                out[i] = vector;
-            }
+        let out = vec![Vec::new(); tokens.len()];
+        Ok(EmbedJob { tokens, order, next: 0, out })
+    }
+
+    /// Runs the job's next batch; false once every text is embedded.
+    pub fn step(&self, job: &mut EmbedJob) -> Result<bool, EmbedError> {
+        if job.next >= job.order.len() {
+            return Ok(false);
         }
-        Ok(out)
+        let end = (job.next + self.batch_size).min(job.order.len());
+        let group = &job.order[job.next..end];
+        let batch: Vec<&Tokens> = group.iter().map(|&i| &job.tokens[i]).collect();
+        for (&i, vector) in group.iter().zip(self.run(&batch)?) {
+            job.out[i] = vector;
+        }
+        job.next = end;
+        Ok(job.next < job.order.len())
     }
 
     pub fn embed_one(&self, text: &str) -> Result<Vec<f32>, EmbedError> {
@@ -168,4 +186,27 @@ fn parse_config(bytes: &[u8]) -> Result<BertConfig, EmbedError> {
         return bad("type_vocab_size must be at least 1");
     }
     Ok(config)
+}
+
+/// Texts being embedded batch by batch (see [`Embedder::start`]).
+pub struct EmbedJob {
+    tokens: Vec<Tokens>,
+    order: Vec<usize>,
+    next: usize,
+    out: Vec<Vec<f32>>,
+}
+
+impl EmbedJob {
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    pub fn total(&self) -> usize {
+        self.order.len()
+    }
+
+    /// One vector per text, in input order; empty vectors for texts not embedded yet.
+    pub fn into_vectors(self) -> Vec<Vec<f32>> {
+        self.out
+    }
 }

@@ -1,13 +1,18 @@
 //! Sentence embeddings: tokenizer + BERT encoder + masked mean pooling + L2 normalisation,
 //! matching sentence-transformers' all-MiniLM-L6-v2 pipeline.
 
+#[cfg(feature = "model")]
 mod embedder;
 mod error;
 mod model_files;
+#[cfg(feature = "model")]
 mod pooling;
+#[cfg(feature = "model")]
 mod text_tokenizer;
 
-pub use embedder::{Embedder, EmbedOptions, ModelInfo};
+#[cfg(feature = "model")]
+pub use embedder::{EmbedJob, Embedder, EmbedOptions, ModelInfo};
 pub use error::EmbedError;
 pub use model_files::{sha256_hex, ModelFiles, ModelSpec};
+#[cfg(feature = "model")]
 pub use pooling::{cosine, masked_mean_l2};

@@ -6,13 +6,17 @@ pub mod analyze;
 pub mod combine;
 pub mod ramp;
 pub mod report;
+pub mod staged;
 pub mod subscores;
 
 pub use analyze::Analysis;
 pub use report::*;
+pub use staged::Staged;
 
 use crate::dataset_ref::DatasetRef;
-use crate::embed::{EmbedError, Embedder};
+use crate::embed::EmbedError;
+#[cfg(feature = "model")]
+use crate::embed::Embedder;
 use crate::intake::IntakeError;
 use serde::{Deserialize, Serialize};
 
@@ -92,12 +96,12 @@ impl Analysis {
             coherence: self.prose.as_ref().and_then(subscores::coherence),
             structure: self.table.as_ref().map(subscores::structure),
             diversity: subscores::diversity(units, prose),
-            novelty: dataset.map(|d| subscores::novelty(d, &self.file.sha256, &self.unit_hashes, units)),
+            novelty: dataset.map(|d| subscores::novelty(d, &self.file.sha256, &self.unit_hashes, same_space(d, embedded))),
             relevance: None,
         };
         if let Some(e) = embedded {
             subscores.relevance = subscores::relevance(units, &e.domain, "domain").or_else(|| {
-                let centroid = dataset.and_then(DatasetRef::centroid_f32)?;
+                let centroid = dataset.filter(|d| !same_space(d, embedded).is_empty()).and_then(DatasetRef::centroid_f32)?;
                 subscores::relevance(units, &[centroid], "dataset")
             });
         }
@@ -120,13 +124,27 @@ impl Analysis {
     }
 }
 
-/// The whole pipeline with a loaded model.
-pub fn score(bytes: &[u8], options: &ScoreOptions, embedder: &Embedder, dataset: Option<&DatasetRef>) -> Result<Report, ScoreError> {
-    let analysis = analyze(bytes, options)?;
-    let embedded = embed(&analysis, options, embedder)?;
-    Ok(analysis.finish(Some(&embedded), dataset))
+/// The unit embeddings when they can be compared with the reference's sketches and centroid: same
+/// model and same width. Vectors of another model would be compared by accident, not by meaning.
+fn same_space<'a>(dataset: &DatasetRef, embedded: Option<&'a Embedded>) -> &'a [Vec<f32>] {
+    let Some(e) = embedded else { return &[] };
+    let width_ok = dataset.centroid.is_empty() || e.units.first().is_none_or(|u| u.len() == dataset.centroid.len());
+    if dataset.model.as_deref() == Some(e.model.id.as_str()) && width_ok {
+        &e.units
+    } else {
+        &[]
+    }
 }
 
+/// The whole pipeline with a loaded model: the same steps a worker drives one by one.
+#[cfg(feature = "model")]
+pub fn score(bytes: &[u8], options: &ScoreOptions, embedder: &Embedder, dataset: Option<&DatasetRef>) -> Result<Report, ScoreError> {
+    let mut staged = Staged::new(bytes, options)?;
+    while staged.embed_step(embedder)? {}
+    staged.finish(dataset)
+}
+
+#[cfg(feature = "model")]
 pub fn embed(analysis: &Analysis, options: &ScoreOptions, embedder: &Embedder) -> Result<Embedded, ScoreError> {
     Ok(Embedded {
         model: ModelRef { id: options.model_id.clone(), weights_sha256: embedder.info().weights_sha256.clone() },

@@ -1,0 +1,61 @@
+//! A file valued in steps from JS: `new Valuation(bytes, options)` runs the whole-file pass,
+//! `embedStep(embedder)` one model batch (the worker reports progress and checks for
+//! cancellation between calls), `reportJson(datasetRef)` the report. Without embedding steps the
+//! report is the model-free one, available before the model has even downloaded.
+
+use wasm_bindgen::prelude::*;
+
+use valuation_core::score::{ScoreOptions, Staged};
+
+use crate::{convert, JsEmbedder};
+
+#[wasm_bindgen(js_name = Valuation)]
+pub struct JsValuation {
+    staged: Option<Staged>,
+}
+
+#[wasm_bindgen(js_class = Valuation)]
+impl JsValuation {
+    /// The whole-file pass over `bytes`. Throws a `ValuationError` (`empty_file`,
+    /// `unsupported_type`, `file_too_large`, `invalid_option`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+    ) -> Result<JsValuation, JsValue> {
+        let options: ScoreOptions = convert::options(options)?;
+        let staged = Staged::new(bytes, &options).map_err(convert::score_error)?;
+        Ok(JsValuation { staged: Some(staged) })
+    }
+
+    /// Units the model embeds for this file (at most `sample_size`, whatever the file size).
+    #[wasm_bindgen(getter, js_name = unitsToEmbed)]
+    pub fn units_to_embed(&self) -> usize {
+        self.staged.as_ref().map_or(0, Staged::units_to_embed)
+    }
+
+    #[wasm_bindgen(getter, js_name = unitsEmbedded)]
+    pub fn units_embedded(&self) -> usize {
+        self.staged.as_ref().map_or(0, Staged::units_embedded)
+    }
+
+    /// Embeds the next batch (the embedder's `batch_size` units); false once all are embedded.
+    #[wasm_bindgen(js_name = embedStep)]
+    pub fn embed_step(&mut self, embedder: &JsEmbedder) -> Result<bool, JsValue> {
+        let staged = self.staged.as_mut().ok_or_else(finished)?;
+        staged.embed_step(&embedder.inner).map_err(convert::score_error)
+    }
+
+    /// The report as pretty JSON, byte-identical to `valuation score --json`. Once only.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&mut self, dataset_ref: Option<Vec<u8>>) -> Result<String, JsValue> {
+        let dataset = convert::dataset_ref(dataset_ref.as_deref())?;
+        let staged = self.staged.take().ok_or_else(finished)?;
+        let report = staged.finish(dataset.as_ref()).map_err(convert::score_error)?;
+        convert::report_json(&report)
+    }
+}
+
+fn finished() -> JsValue {
+    convert::error("invalid_argument", "this valuation has already produced its report")
+}
