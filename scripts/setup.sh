@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, skipping whatever is already there, so a fresh
 # machine and a warm one run the same command. Only the package registries are used:
-#   Debian: chromium, chromium-driver (browser tests)
+#   Debian: chromium, chromium-driver (browser tests), postgresql-15 (the Supabase schema's tests)
+#   npm: pg for the test gateway (tests/gateway)
 #   npm: binaryen (wasm-opt for release builds; see scripts/env.sh)
 #   rustup: the wasm32-unknown-unknown target
 #   crates.io: wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
@@ -33,7 +34,12 @@ lock_version() {
 scripts/fetch-model.sh >/dev/null
 [[ ${1:-} == --native-only ]] && exit 0
 
-apt_install chromium chromium-driver
+apt_install chromium chromium-driver postgresql-15
+
+if [[ ! -f tests/gateway/node_modules/pg/package.json ]]; then
+  log "npm ci in tests/gateway (pg, the test gateway's PostgreSQL driver)"
+  (cd tests/gateway && npm ci --silent --no-audit --no-fund)
+fi
 
 BINARYEN_VERSION=132.0.0
 binaryen_dir=$VALUATION_CACHE/npm/binaryen

@@ -35,6 +35,12 @@ for f in speech.txt documents.csv documents.jsonl; do
   cargo run --quiet --locked -p valuation-cli -- score --json --domain "$domain" "tests/data/score/$f" > "$reports/$f.json"
 done
 
+step "Supabase schema, RLS and the PostgREST contract (real PostgreSQL 15 + the test gateway)"
+tests/supabase/run.sh
+
+step "fuzzing intake + scoring and the dataset-reference parser (bounded)"
+scripts/fuzz.sh "${VALUATION_FUZZ_SECONDS:-60}"
+
 step "browser tests (wasm-pack test, headless Chromium, dedicated worker)"
 export VALUATION_NATIVE_EMBEDDINGS=$native VALUATION_NATIVE_REPORTS=$reports VALUATION_SHARED=$shared
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-900} CHROMEDRIVER=/usr/bin/chromedriver
