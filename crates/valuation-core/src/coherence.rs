@@ -17,6 +17,7 @@ const CLOSED: [&str; 40] = [
 pub const MIN_DETERMINERS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Coherence {
     pub determiners: usize,
     /// Share of determiners followed by a closed-class word.

@@ -14,6 +14,7 @@ pub const MAX_SKETCHES: usize = 4096;
 pub const SKETCH_BITS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct DatasetRef {
     pub format: String,
     pub files: u64,

@@ -5,6 +5,7 @@ use regex::{Regex, RegexBuilder};
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PiiCounts {
     pub emails: u32,
     pub phones: u32,

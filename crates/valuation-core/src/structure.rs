@@ -66,6 +66,7 @@ pub struct StructureStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Structure {
     pub rows: u64,
     pub columns: usize,

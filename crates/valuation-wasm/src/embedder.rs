@@ -21,6 +21,7 @@ impl JsEmbedder {
         weights_safetensors: &[u8],
         #[wasm_bindgen(unchecked_param_type = "EmbedOptions | undefined")] options: JsValue,
     ) -> Result<JsEmbedder, JsValue> {
+        crate::panic::install_hook();
         let options: EmbedOptions = convert::options(options)?;
         let files = ModelFiles { config_json, tokenizer_json, weights_safetensors };
         let inner = Embedder::from_bytes(files, &options).map_err(convert::embed_error)?;

@@ -3,8 +3,11 @@
 
 mod convert;
 mod embedder;
+mod file_buffer;
+mod panic;
 mod score;
 mod valuation;
 
 pub use embedder::JsEmbedder;
+pub use file_buffer::JsFileBuffer;
 pub use valuation::JsValuation;

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use valuation_core::score::{ScoreOptions, Staged};
 
-use crate::{convert, JsEmbedder};
+use crate::{convert, JsEmbedder, JsFileBuffer};
 
 #[wasm_bindgen(js_name = Valuation)]
 pub struct JsValuation {
@@ -23,9 +23,19 @@ impl JsValuation {
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
     ) -> Result<JsValuation, JsValue> {
+        crate::panic::install_hook();
         let options: ScoreOptions = convert::options(options)?;
         let staged = Staged::new(bytes, &options).map_err(convert::score_error)?;
         Ok(JsValuation { staged: Some(staged) })
+    }
+
+    /// The same from a filled `FileBuffer`, which is consumed (its memory freed after the pass).
+    #[wasm_bindgen(js_name = fromBuffer)]
+    pub fn from_buffer(
+        buffer: JsFileBuffer,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+    ) -> Result<JsValuation, JsValue> {
+        JsValuation::new(&buffer.bytes, options)
     }
 
     /// Units the model embeds for this file (at most `sample_size`, whatever the file size).

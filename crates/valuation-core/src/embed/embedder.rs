@@ -8,6 +8,7 @@ use super::{sha256_hex, EmbedError, ModelFiles, ModelSpec};
 
 /// How texts are embedded; the same options give the same vectors.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct EmbedOptions {
     /// Texts run through the model together. Texts are grouped by token length first, so padding

@@ -11,6 +11,7 @@ const END_PUNCTUATION: [char; 5] = ['.', '?', '!', '"', '\''];
 const POLICY: [&str; 6] = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct C4 {
     pub lines: usize,
     /// Lines C4 keeps: terminal punctuation, ≥ 3 words, no boilerplate.

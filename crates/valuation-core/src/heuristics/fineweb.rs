@@ -11,6 +11,7 @@ pub const MAX_DUP_LINE_CHARS: f64 = 0.01;
 pub const MAX_NEWLINES_PER_WORD: f64 = 0.3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FineWeb {
     pub lines: usize,
     pub punctuated_lines: f64,

@@ -16,6 +16,7 @@ pub const MIN_ALPHA_WORDS: f64 = 0.8;
 pub const MIN_STOP_WORDS: usize = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct GopherQuality {
     /// Tokens that are not punctuation only: Gopher's "words".
     pub words: usize,

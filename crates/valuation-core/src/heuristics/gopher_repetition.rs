@@ -18,6 +18,7 @@ pub const TOP_NGRAMS: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
 pub const DUP_NGRAMS: [(usize, f64); 6] = [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct GopherRepetition {
     pub chars: usize,
     pub dup_paragraphs: f64,

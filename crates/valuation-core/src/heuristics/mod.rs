@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// A peer filter's decision: `reason` is datatrove's code for a drop, `None` for a keep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Verdict {
     pub keep: bool,
     pub reason: Option<String>,

@@ -21,6 +21,7 @@ use crate::intake::IntakeError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ScoreOptions {
     /// Units embedded per file (the content-defined sample); bounds model cost at any size.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const SCORER_VERSION: &str = "1.0.0";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Report {
     pub scorer_version: String,
     /// 0–100 after weights, caps and penalties.
@@ -26,6 +27,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FileInfo {
     pub sha256: String,
     pub size: u64,
@@ -39,6 +41,7 @@ pub struct FileInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ModelRef {
     pub id: String,
     pub weights_sha256: String,
@@ -46,6 +49,7 @@ pub struct ModelRef {
 
 /// Each sub-score is `null` when it does not apply to this file or these options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Subscores {
     pub quality: Option<Sub<Quality>>,
     pub repetition: Option<Sub<Repetition>>,
@@ -57,6 +61,7 @@ pub struct Subscores {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Sub<D> {
     pub score: u8,
     /// Share of the final score, after renormalising over the sub-scores that apply.
@@ -67,6 +72,7 @@ pub struct Sub<D> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Threshold {
     pub name: String,
     pub limit: f64,
@@ -76,6 +82,7 @@ pub struct Threshold {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Quality {
     /// Characters measured: the whole text, or a content-defined sample of windows for long files.
     pub measured_chars: u64,
@@ -86,6 +93,7 @@ pub struct Quality {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PeerVerdicts {
     pub gopher_quality: Verdict,
     pub gopher_repetition: Verdict,
@@ -94,18 +102,21 @@ pub struct PeerVerdicts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Repetition {
     pub duplicate_units: f64,
     pub gopher: Option<GopherRepetition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CoherenceDetail {
     pub determiners: u64,
     pub determiner_then_function_word: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Diversity {
     pub units: u64,
     /// Share of sampled units with a near-identical neighbour (cosine ≥ 0.95).
@@ -114,6 +125,7 @@ pub struct Diversity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Novelty {
     pub exact_file_match: bool,
     /// Share of this file's (sampled-rule) units whose hash the dataset already has.
@@ -124,6 +136,7 @@ pub struct Novelty {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Relevance {
     /// "domain" (the caller's description) or "dataset" (the reference's centroid).
     pub against: String,
@@ -132,6 +145,7 @@ pub struct Relevance {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Cap {
     pub code: String,
     pub limit: u8,
@@ -139,6 +153,7 @@ pub struct Cap {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Flag {
     pub code: String,
     pub count: u64,

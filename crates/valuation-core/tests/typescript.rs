@@ -1,0 +1,59 @@
+//! The package's `report.d.ts` is generated from the Rust types (ts-rs), so the TypeScript the
+//! JS user sees cannot drift from the JSON the core writes. This test fails when the committed
+//! file is stale; `VALUATION_WRITE_TYPES=1` rewrites it.
+//!   cargo test -p valuation-core --features typescript --test typescript
+#![cfg(feature = "typescript")]
+
+use std::collections::BTreeMap;
+
+use ts_rs::{Config, TypeVisitor, TS};
+use valuation_core::dataset_ref::DatasetRef;
+use valuation_core::score::{Report, ScoreOptions};
+use valuation_core::EmbedOptions;
+
+struct Collect<'a> {
+    cfg: &'a Config,
+    decls: BTreeMap<String, String>,
+}
+
+impl TypeVisitor for Collect<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_none() || self.decls.contains_key(&T::ident(self.cfg)) {
+            return;
+        }
+        self.decls.insert(T::ident(self.cfg), T::decl(self.cfg));
+        T::visit_dependencies(self);
+        T::visit_generics(self);
+    }
+}
+
+fn generate() -> String {
+    // Every integer in the report is far below 2^53: plain numbers, not bigint.
+    let cfg = Config::new().with_large_int("number");
+    let mut collect = Collect { cfg: &cfg, decls: BTreeMap::new() };
+    collect.visit::<Report>();
+    collect.visit::<ScoreOptions>();
+    collect.visit::<EmbedOptions>();
+    collect.visit::<DatasetRef>();
+    let mut out = String::from(
+        "// Generated from the Rust types by crates/valuation-core/tests/typescript.rs (ts-rs). Do not edit.\n",
+    );
+    for decl in collect.decls.values() {
+        out.push_str("\nexport ");
+        out.push_str(decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn report_types_are_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/types/report.d.ts");
+    let generated = generate();
+    if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(committed == generated, "pkg/types/report.d.ts is stale: run with VALUATION_WRITE_TYPES=1");
+}

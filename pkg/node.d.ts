@@ -1,0 +1,35 @@
+import type { Report } from './types/report.js';
+export type { Report } from './types/report.js';
+export { ValuationError, DEFAULT_MODEL } from './index.js';
+export type { ValuationErrorCode } from './index.js';
+
+export interface NodeValuateOptions {
+  domain?: string;
+  dataset?: Uint8Array | string | object;
+  sampleSize?: number;
+  maxBytes?: number;
+  modelId?: string;
+  /** `false`: the model-free report (no diversity or relevance). */
+  model?: boolean;
+}
+
+export interface NodeValuator {
+  valuate(bytes: Uint8Array, options?: NodeValuateOptions): Report;
+  /** True when `report` is exactly what these bytes and options give. */
+  verify(bytes: Uint8Array, report: unknown, options?: NodeValuateOptions): boolean;
+  readonly weightsSha256: string;
+  dispose(): void;
+}
+
+export declare function createNodeValuator(options: {
+  /** Folder with config.json, tokenizer.json and model.safetensors. */
+  modelDir: string;
+  batchSize?: number;
+  expectedWeightsSha256?: string;
+}): Promise<NodeValuator>;
+
+export declare function verify(
+  bytes: Uint8Array,
+  report: unknown,
+  options: NodeValuateOptions & { modelDir: string },
+): Promise<boolean>;

@@ -1,0 +1,108 @@
+// The Node entry: the same wasm and the same core as the browser, run in-process, so a server
+// or an auditor can re-compute a report from the original bytes and check a submitted one.
+// No browser API is touched; the wasm and the model are read from disk when first needed.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initSync, Embedder, Valuation } from './web/valuation_wasm.js';
+import { ValuationError, toWire } from './errors.js';
+import { DEFAULT_MODEL } from './model.js';
+
+export { ValuationError } from './errors.js';
+export { DEFAULT_MODEL } from './model.js';
+
+let wasm = null;
+
+async function loadWasm() {
+  if (!wasm) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'valuation_wasm_bg.wasm');
+    wasm = initSync({ module: await readFile(file) });
+  }
+  return wasm;
+}
+
+function scoreOptions(o) {
+  const out = {};
+  if (o.sampleSize !== undefined) out.sample_size = o.sampleSize;
+  if (o.maxBytes !== undefined) out.max_bytes = o.maxBytes;
+  if (o.domain !== undefined) out.domain = o.domain;
+  if (o.modelId !== undefined) out.model_id = o.modelId;
+  return out;
+}
+
+function datasetBytes(dataset) {
+  if (dataset === undefined || dataset === null) return undefined;
+  if (dataset instanceof Uint8Array) return dataset;
+  return new TextEncoder().encode(typeof dataset === 'string' ? dataset : JSON.stringify(dataset));
+}
+
+const rethrow = (e) => {
+  const { code, message } = toWire(e);
+  throw new ValuationError(code, message);
+};
+
+/**
+ * Loads the model from a folder with config.json, tokenizer.json and model.safetensors (the
+ * default model's weights are held to their known SHA-256).
+ */
+export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeightsSha256 } = {}) {
+  if (!modelDir) throw new ValuationError('invalid_argument', 'createNodeValuator needs { modelDir }');
+  await loadWasm();
+  const read = (name) => readFile(path.join(modelDir, name));
+  const [config, tokenizer, weights] = await Promise.all(Object.values(DEFAULT_MODEL.files).map(read));
+  let embedder;
+  try {
+    embedder = new Embedder(config, tokenizer, weights, {
+      batch_size: batchSize,
+      expected_weights_sha256: expectedWeightsSha256 ?? null,
+    });
+  } catch (e) {
+    rethrow(e);
+  }
+
+  /** The report, as the browser would make it for these bytes and options. */
+  function valuate(bytes, options = {}) {
+    let valuation;
+    try {
+      valuation = new Valuation(bytes, scoreOptions(options));
+      if (options.model !== false) while (valuation.embedStep(embedder));
+      return JSON.parse(valuation.reportJson(datasetBytes(options.dataset)));
+    } catch (e) {
+      return rethrow(e);
+    } finally {
+      valuation?.free();
+    }
+  }
+
+  /**
+   * True when `report` is exactly what these bytes and options give. The options that are not in
+   * the report (domain, dataset reference, sample size) must be the ones the client used.
+   */
+  function verify(bytes, report, options = {}) {
+    if (!report || typeof report !== 'object') return false;
+    const again = valuate(bytes, { ...options, model: report.model !== null });
+    return canonical(again) === canonical(report);
+  }
+
+  return { valuate, verify, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
+}
+
+/** JSON with sorted keys: equal for equal reports whatever the key order they arrived in. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** One-shot form of `createNodeValuator(...).verify(...)`. */
+export async function verify(bytes, report, { modelDir, ...options } = {}) {
+  const valuator = await createNodeValuator({ modelDir });
+  try {
+    return valuator.verify(bytes, report, options);
+  } finally {
+    valuator.dispose();
+  }
+}

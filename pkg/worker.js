@@ -1,0 +1,116 @@
+// The package's module worker: loads the model once, then values one file at a time. Files
+// arrive as Blobs and are read in slices straight into wasm memory; only the report goes back.
+// Protocol (all messages plain objects):
+//   in:  {type:'init', model, embed}  {type:'valuate', id, blob, options, datasetRef, crash}
+//        {type:'cancel', id}  {type:'stats'}
+//   out: {type:'model-progress', file, loaded, total, cached}  {type:'ready', model}
+//        {type:'init-error', error}  {type:'progress', id, phase, done, total, fraction}
+//        {type:'result', id, report}  {type:'error', id, error, fatal}  {type:'stats', wasmBytes}
+import init, { Embedder, FileBuffer, Valuation, crashForTest, lastPanic } from './web/valuation_wasm.js';
+import { aborted, toWire } from './errors.js';
+import { loadModel } from './model.js';
+
+const SLICE_BYTES = 4 << 20;
+const wasmReady = init();
+let embedder = null;
+let dead = false;
+const cancelled = new Set();
+
+// A MessageChannel round trip lets queued 'cancel' messages in without setTimeout's clamping.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToEvents = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+
+// Set synchronously: messages that arrive before a handler exists are lost.
+self.onmessage = async ({ data }) => {
+  if (data.type === 'cancel') {
+    cancelled.add(data.id);
+    return;
+  }
+  const wasm = await wasmReady;
+  if (data.type === 'stats') self.postMessage({ type: 'stats', wasmBytes: wasm.memory.buffer.byteLength });
+  else if (data.type === 'init') await start(data);
+  else if (data.type === 'valuate') await valuate(data);
+};
+
+async function start({ model, embed }) {
+  try {
+    const files = await loadModel(model, (p) => self.postMessage({ type: 'model-progress', ...p }));
+    embedder = new Embedder(files.config, files.tokenizer, files.weights, embed);
+    self.postMessage({ type: 'ready', model: { id: files.model.id, weightsSha256: embedder.weightsSha256, dim: embedder.dim } });
+  } catch (e) {
+    self.postMessage({ type: 'init-error', error: crashInfo(e) ?? toWire(e) });
+  }
+}
+
+// The share of the whole job each phase stands for, roughly by its cost on a typical file.
+const SPAN = { read: [0, 0.15], analyze: [0.15, 0.3], embed: [0.3, 0.99] };
+
+async function valuate({ id, blob, options, datasetRef, crash }) {
+  const progress = (phase, done, total) => {
+    const [a, b] = SPAN[phase];
+    const fraction = a + (b - a) * (total ? done / total : 1);
+    self.postMessage({ type: 'progress', id, phase, done, total, fraction });
+  };
+  const check = async () => {
+    await yieldToEvents();
+    if (cancelled.has(id)) throw aborted();
+  };
+  let valuation = null;
+  let buffer = null;
+  try {
+    if (dead) throw new Error('worker is unusable after a crash');
+    if (crash) crashForTest(crash);
+    buffer = new FileBuffer(blob.size);
+    for (let offset = 0; offset < blob.size; offset += SLICE_BYTES) {
+      const slice = new Uint8Array(await blob.slice(offset, offset + SLICE_BYTES).arrayBuffer());
+      buffer.push(slice);
+      progress('read', offset + slice.length, blob.size);
+      await check();
+    }
+    progress('analyze', 0, 1);
+    const filled = buffer;
+    buffer = null; // consumed by fromBuffer, even when it throws
+    valuation = Valuation.fromBuffer(filled, options);
+    progress('analyze', 1, 1);
+    const total = valuation.unitsToEmbed;
+    progress('embed', 0, total);
+    await check();
+    while (valuation.embedStep(embedder)) {
+      progress('embed', valuation.unitsEmbedded, total);
+      await check();
+    }
+    progress('embed', total, total);
+    const report = valuation.reportJson(datasetRef ?? undefined);
+    self.postMessage({ type: 'progress', id, phase: 'done', done: 1, total: 1, fraction: 1 });
+    self.postMessage({ type: 'result', id, report });
+  } catch (e) {
+    const fatal = crashInfo(e);
+    if (fatal) dead = true;
+    self.postMessage({ type: 'error', id, error: fatal ?? toWire(e), fatal: Boolean(fatal) });
+  } finally {
+    cancelled.delete(id);
+    try {
+      buffer?.free();
+      valuation?.free();
+    } catch {
+      // After a crash the instance is gone; the pool replaces this worker.
+    }
+  }
+}
+
+/** A wasm trap (panic, out of memory) leaves the instance unusable: report it as such. */
+function crashInfo(e) {
+  const trap = e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /memory/i.test(e.message));
+  if (!trap) return null;
+  let panic = null;
+  try {
+    panic = lastPanic();
+  } catch {
+    // The instance may be too broken to say.
+  }
+  return panic
+    ? { code: 'wasm_panic', message: panic }
+    : { code: 'out_of_memory', message: `the valuation ran out of memory or crashed (${e.message})` };
+}

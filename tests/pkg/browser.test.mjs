@@ -1,0 +1,257 @@
+// The npm package in real headless Chromium (Debian's, via playwright-core), installed from its
+// packed tarball: model download with progress, Cache Storage and hash checks, reports equal to
+// the native CLI's, 100 queued files with no long main-thread task, cancellation, and a wasm
+// panic or out-of-memory failing one file while the queue goes on. Started by tests/pkg/run.sh.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (tests/pkg/run.sh sets it)`);
+  return v;
+};
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PKG = path.join(import.meta.dirname, 'node_modules/@dataunion/valuation');
+const MODEL = env('VALUATION_MODEL_DIR');
+const OUT = path.join(ROOT, 'target/pkg-tests');
+// Must match the domain test.sh gives the native CLI for target/test-data/reports.
+const DOMAIN = 'The government of the United States: Congress, the economy and public policy.';
+
+let server;
+let browser;
+let base;
+
+function badModelDir() {
+  const dir = path.join(OUT, 'model-bad');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['config.json', 'tokenizer.json']) fs.copyFileSync(path.join(MODEL, f), path.join(dir, f));
+  const weights = fs.readFileSync(path.join(MODEL, 'model.safetensors'));
+  weights[weights.length - 1] ^= 0xff; // one flipped bit: same size, wrong hash
+  fs.writeFileSync(path.join(dir, 'model.safetensors'), weights);
+  return dir;
+}
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const portFile = path.join(OUT, 'port');
+  fs.rmSync(portFile, { force: true });
+  server = spawn('node', [path.join(ROOT, 'tests/bench/browser-embed/server.mjs'), portFile,
+    `/=${path.join(import.meta.dirname, 'web')}`, `/pkg=${PKG}`, `/model=${MODEL}`, `/model-bad=${badModelDir()}`,
+    `/data=${path.join(ROOT, 'tests/data/score')}`], { stdio: 'inherit' });
+  for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
+  base = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** A page on the test origin; `requests` collects every URL it (and its workers) fetch. */
+async function openPage(context) {
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route((u) => !u.hostname.startsWith('127.0.0.1'), (r) => r.abort());
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.title === 'ready');
+  return { page, requests };
+}
+
+const modelRequests = (requests) => [...new Set(requests.filter((u) => /\/model(-bad)?\//.test(u)))];
+
+test('a report equal to the native CLI, progress in order to 100 %, and a second load served by Cache Storage', async () => {
+  const context = await browser.newContext();
+  const first = await openPage(context);
+  const run = (page) => page.evaluate(async (domain) => {
+    const { createValuator } = window.valuation;
+    const model = [];
+    const progress = [];
+    const valuator = createValuator({ model: { baseUrl: '/model/' }, onModelProgress: (p) => model.push(p) });
+    const bytes = new Uint8Array(await (await fetch('/data/speech.txt')).arrayBuffer());
+    const report = await valuator.valuate(new File([bytes], 'speech.txt'), { domain, onProgress: (p) => progress.push(p) });
+    valuator.dispose();
+    return { report, model, progress };
+  }, DOMAIN);
+  const cold = await run(first.page);
+  assert.equal(modelRequests(first.requests).length, 3, `first load fetches the three model files: ${modelRequests(first.requests)}`);
+
+  const native = JSON.parse(fs.readFileSync(path.join(env('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
+  assert.deepEqual(cold.report, native, 'the browser report equals the native CLI report for the same bytes');
+  fs.writeFileSync(path.join(OUT, 'browser-report-speech.json'), JSON.stringify(cold.report, null, 2));
+
+  const fractions = cold.progress.map((p) => p.fraction);
+  assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), `progress never goes back: ${fractions}`);
+  assert.deepEqual(cold.progress.at(-1), { phase: 'done', done: 1, total: 1, fraction: 1 });
+  const phases = [...new Set(cold.progress.map((p) => p.phase))];
+  assert.deepEqual(phases, ['read', 'analyze', 'embed', 'done']);
+  for (const file of ['config.json', 'tokenizer.json', 'model.safetensors']) {
+    const last = cold.model.filter((p) => p.file === file).at(-1);
+    assert.ok(last && last.loaded === last.total && last.total > 0 && !last.cached, `${file} downloaded to the end`);
+  }
+
+  await first.page.close();
+  const second = await openPage(context);
+  const warm = await run(second.page);
+  assert.deepEqual(modelRequests(second.requests), [], 'the second page load makes no request for the model');
+  assert.ok(warm.model.every((p) => p.cached), 'model progress says the files came from the cache');
+  assert.deepEqual(warm.report, cold.report);
+  await context.close();
+});
+
+test('a corrupted cached model is detected, evicted and fetched again; a bad download is refused and not cached', async () => {
+  const context = await browser.newContext();
+  const { page, requests } = await openPage(context);
+  const result = await page.evaluate(async () => {
+    const { createValuator, DEFAULT_MODEL } = window.valuation;
+    const first = createValuator({ model: { baseUrl: '/model/' } });
+    await first.ready();
+    first.dispose();
+    const cache = await caches.open(DEFAULT_MODEL.cacheName);
+    const url = new URL('/model/model.safetensors', location.href).href;
+    const good = new Uint8Array(await (await cache.match(url)).arrayBuffer());
+    const bad = good.slice();
+    bad[1000] ^= 1;
+    await cache.put(url, new Response(bad));
+    performance.mark('corrupted');
+    const second = createValuator({ model: { baseUrl: '/model/' } });
+    const info = await second.ready();
+    second.dispose();
+    const healed = new Uint8Array(await (await cache.match(url)).arrayBuffer());
+    const healedOk = healed.length === good.length && healed.every((b, i) => b === good[i]);
+
+    const third = createValuator({ model: { baseUrl: '/model-bad/' } });
+    const error = await third.ready().then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message }));
+    third.dispose();
+    const badCached = Boolean(await cache.match(new URL('/model-bad/model.safetensors', location.href).href));
+    return { info, healedOk, error, badCached };
+  });
+  assert.equal(result.info.weightsSha256, '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db');
+  assert.ok(result.healedOk, 'the cache holds the good weights again');
+  const weightFetches = requests.filter((u) => u.endsWith('/model/model.safetensors'));
+  assert.equal(new Set(weightFetches).size, 1);
+  assert.ok(weightFetches.length >= 2, `weights fetched once to fill the cache and once to heal it (${weightFetches.length})`);
+  assert.equal(result.error?.code, 'weights_hash_mismatch', JSON.stringify(result.error));
+  assert.equal(result.error?.name, 'ValuationError');
+  assert.equal(result.badCached, false, 'a download with the wrong hash is never cached');
+  await context.close();
+});
+
+test('100 files queued at once all complete, with no main-thread task over 50 ms', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const result = await page.evaluate(async () => {
+    const { createValuator } = window.valuation;
+    // cores - 1 workers (the package's 'auto'): one core stays free for the page.
+    const valuator = createValuator({ model: { baseUrl: '/model/' }, workers: 'auto' });
+    await valuator.ready();
+    const speech = await (await fetch('/data/speech.txt')).text();
+    const csv = await (await fetch('/data/documents.csv')).text();
+    // Small files (one or a few units each): the test is about the queue, not about model time.
+    const words = speech.split(/\s+/);
+    const rows = csv.split('\n');
+    const files = Array.from({ length: 100 }, (_, i) => (i % 4 === 3
+      ? new File([rows.slice(0, 6 + (i % 3)).join('\n')], `table-${i}.csv`)
+      : new File([words.slice(i * 7, i * 7 + 40 + (i % 30)).join(' ')], `text-${i}.txt`)));
+    // From a fresh task on: the evaluate call's own setup above is the test's work, not the package's.
+    await new Promise((r) => setTimeout(r, 0));
+    const longTasks = [];
+    const started = performance.now();
+    const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries()
+      .map((e) => `${Math.round(e.duration)} ms at +${Math.round(e.startTime - started)} ms`)));
+    observer.observe({ type: 'longtask' });
+    let maxFrameGap = 0;
+    let last = performance.now();
+    let running = true;
+    const frame = (t) => { maxFrameGap = Math.max(maxFrameGap, t - last); last = t; if (running) requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+    const heapBefore = performance.memory?.usedJSHeapSize ?? 0;
+    const reports = await Promise.all(files.map((f) => valuator.valuate(f)));
+    const seconds = (performance.now() - started) / 1000;
+    running = false;
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    const stats = await valuator.stats();
+    const heapAfter = performance.memory?.usedJSHeapSize ?? 0;
+    valuator.dispose();
+    return { n: reports.length, scores: reports.map((r) => r.score), longTasks, maxFrameGap, seconds, stats,
+      heapGrowthMb: (heapAfter - heapBefore) / 2 ** 20 };
+  });
+  assert.equal(result.n, 100);
+  assert.ok(result.scores.every((s) => Number.isInteger(s) && s >= 0 && s <= 100));
+  assert.deepEqual(result.longTasks, [], `main-thread tasks over 50 ms: ${result.longTasks}`);
+  const wasmMb = result.stats.wasmBytes.map((b) => Math.round(b / 2 ** 20));
+  console.log(`# 100 files in ${result.seconds.toFixed(1)} s on ${result.stats.workers} workers; ` +
+    `longest frame gap ${result.maxFrameGap.toFixed(0)} ms; wasm memory per worker ${wasmMb.join(', ')} MB; ` +
+    `main-thread JS heap growth ${result.heapGrowthMb.toFixed(1)} MB`);
+  await context.close();
+});
+
+test('cancelling mid-file rejects with an abort error and the next file still succeeds', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const result = await page.evaluate(async () => {
+    const { createValuator } = window.valuation;
+    const valuator = createValuator({ model: { baseUrl: '/model/' } });
+    await valuator.ready();
+    const speech = await (await fetch('/data/speech.txt')).text();
+    const big = new File(Array.from({ length: 40 }, (_, i) => `${speech}\n\n(${i})\n\n`), 'big.txt');
+    const controller = new AbortController();
+    const phases = [];
+    const cancelled = valuator.valuate(big, {
+      signal: controller.signal,
+      onProgress: (p) => { phases.push(p.phase); if (p.phase === 'embed' && p.done > 0) controller.abort(); },
+    }).then(() => null, (e) => ({ name: e.name, code: e.code }));
+    const queuedController = new AbortController();
+    const queued = valuator.valuate(big, { signal: queuedController.signal }).then(() => null, (e) => ({ name: e.name, code: e.code }));
+    queuedController.abort();
+    const next = await valuator.valuate(new File([speech], 'speech.txt'));
+    const out = { cancelled: await cancelled, queued: await queued, next: next.score, phases: [...new Set(phases)] };
+    valuator.dispose();
+    return out;
+  });
+  assert.deepEqual(result.cancelled, { name: 'AbortError', code: 'aborted' }, 'a running valuation is cancelled');
+  assert.ok(!result.phases.includes('done'), `cancelled before the end: ${result.phases}`);
+  assert.deepEqual(result.queued, { name: 'AbortError', code: 'aborted' }, 'a queued valuation is cancelled');
+  assert.ok(result.next > 50, `the next file is valued: ${result.next}`);
+  await context.close();
+});
+
+test('a panic or out-of-memory inside wasm fails that file alone; the worker is replaced and the queue goes on', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const result = await page.evaluate(async () => {
+    const { createValuator } = window.valuation;
+    const valuator = createValuator({ model: { baseUrl: '/model/' } });
+    const speech = await (await fetch('/data/speech.txt')).text();
+    const file = new File([speech], 'speech.txt');
+    const outcome = (p) => p.then((r) => ({ score: r.score }), (e) => ({ name: e.name, code: e.code, message: e.message }));
+    const all = await Promise.all([
+      outcome(valuator.valuate(file)),
+      outcome(valuator.valuate(file, { crashForTest: 'panic' })),
+      outcome(valuator.valuate(file)),
+      outcome(valuator.valuate(file, { crashForTest: 'oom' })),
+      outcome(valuator.valuate(file)),
+    ]);
+    valuator.dispose();
+    return all;
+  });
+  const [before, panic, afterPanic, oom, afterOom] = result;
+  assert.ok(before.score > 50, JSON.stringify(before));
+  assert.equal(panic.code, 'wasm_panic', JSON.stringify(panic));
+  assert.match(panic.message, /deliberate panic/);
+  assert.equal(afterPanic.score, before.score, 'the file after the panic is valued, identically');
+  assert.ok(['out_of_memory', 'wasm_panic'].includes(oom.code), JSON.stringify(oom));
+  assert.equal(afterOom.score, before.score, 'the file after running out of memory is valued');
+  await context.close();
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The npm package's tests: installs the packed tarball (target/pkg, from scripts/build-pkg.sh)
+# next to playwright-core and TypeScript, type-checks a user's code against its declarations,
+# runs the browser tests in headless Chromium, then verify() under Node on the browser's report.
+# Needs VALUATION_MODEL_DIR and VALUATION_NATIVE_REPORTS (scripts/test.sh sets both).
+set -euo pipefail
+cd "$(dirname "$0")"
+tarball=$(ls ../../target/pkg/dataunion-valuation-*.tgz 2>/dev/null | head -1)
+[[ -n $tarball ]] || { echo "no package tarball in target/pkg: run scripts/build-pkg.sh" >&2; exit 1; }
+[[ -d node_modules/playwright-core ]] || npm ci --silent --no-audit --no-fund
+# --no-save: the tarball's hash changes with every build, so it stays out of the lock file.
+npm install --silent --no-audit --no-fund --no-save "$tarball"
+
+echo "pkg-tests: tsc --noEmit (the package's types against typecheck.ts)" >&2
+npx tsc -p tsconfig.json
+echo "pkg-tests: browser (headless Chromium)" >&2
+node --test --test-concurrency=1 browser.test.mjs
+echo "pkg-tests: Node (verify)" >&2
+node --test verify.test.mjs

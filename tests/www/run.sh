@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# End-to-end test of the Next.js app in www/ with the packed npm package, as a user installs it.
+# Builds the app with webpack and with Turbopack (both must work), serves each build with
+# `next start`, and runs tests/www/e2e.mjs against it in headless Chromium. The Turbopack build is
+# last, so www/.next holds it afterwards. Leaves no process behind.
+#
+# Needs: target/pkg/dataunion-valuation-0.1.0.tgz (scripts/build-pkg.sh), the native reports of
+# tests/data/score (scripts/test.sh writes them to target/test-data/reports), /usr/bin/chromium.
+# Env: VALUATION_MODEL_DIR (default: scripts/fetch-model.sh), VALUATION_NATIVE_REPORTS,
+#      VALUATION_PKG_TGZ (another tarball to test instead), CHROMIUM.
+# Output: target/www-e2e/ (build and server logs, screenshots, result-*.json, timings.txt).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+source scripts/env.sh
+
+TGZ=${VALUATION_PKG_TGZ:-target/pkg/dataunion-valuation-0.1.0.tgz}
+OUT=target/www-e2e
+export NEXT_TELEMETRY_DISABLED=1
+export VALUATION_NATIVE_REPORTS=${VALUATION_NATIVE_REPORTS:-$ROOT/target/test-data/reports}
+VALUATION_MODEL_DIR=${VALUATION_MODEL_DIR:-$(scripts/fetch-model.sh)}
+
+say() { echo "[www] $*"; }
+die() { echo "[www] $*" >&2; exit 1; }
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+[[ -f $TGZ ]] || die "$TGZ is missing: run scripts/build-pkg.sh"
+TGZ=$(realpath "$TGZ")
+[[ -f $VALUATION_NATIVE_REPORTS/speech.txt.json ]] ||
+  die "no native report in $VALUATION_NATIVE_REPORTS: run scripts/test.sh (or valuation score --json)"
+mkdir -p "$OUT"
+rm -f "$OUT"/*.png "$OUT"/result-*.json "$OUT"/timings.txt
+
+# Every process this script starts runs in its own process group (setsid), so the whole group
+# goes on exit, whatever happened.
+groups=()
+stop_group() {
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in {1..50}; do kill -0 -- "-$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+  local left=() pid
+  for pid in "${groups[@]}"; do [[ $pid == "$1" ]] || left+=("$pid"); done
+  groups=("${left[@]}")
+}
+cleanup() {
+  local pid
+  for pid in "${groups[@]}"; do stop_group "$pid"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts "$@" in the background in a new process group, output to the log $1; sets $started.
+start_group() {
+  local log=$1; shift
+  : > "$log" # now, not in the background child: a reader must never see the last run's log
+  setsid "$@" > "$log" 2>&1 < /dev/null &
+  started=$!
+  groups+=("$started")
+}
+
+# Runs "$@" in a new process group, waiting with `wait` so that a signal reaches the traps at once.
+run_group() {
+  setsid "$@" < /dev/null &
+  local pid=$! status=0
+  groups+=("$pid")
+  wait "$pid" || status=$?
+  stop_group "$pid" # whatever it left running
+  return "$status"
+}
+
+# --- dependencies ------------------------------------------------------------------------------
+# The tarball is rebuilt under the same name and version after every Rust change, and npm keeps
+# the copy it already has; so the installed copy is checked against the tarball's hash. (The
+# lockfile carries no integrity for it for the same reason: npm ci would refuse a rebuilt tarball.)
+t=$(date +%s%N)
+stamp=www/node_modules/.valuation-tgz.sha256
+want=$(sha256sum "$TGZ" | cut -d' ' -f1)
+if [[ ! -d www/node_modules ]]; then
+  say "npm ci in www/"
+  (cd www && npm ci --no-audit --no-fund)
+  echo "$want" > "$stamp"
+elif [[ $(cat "$stamp" 2>/dev/null) != "$want" ]]; then
+  say "installing the new $TGZ into www/"
+  (cd www && npm install --no-save --no-audit --no-fund "$TGZ")
+  echo "$want" > "$stamp"
+fi
+[[ -d tests/www/node_modules ]] || (cd tests/www && npm ci --no-audit --no-fund)
+say "dependencies ready in $(ms_since "$t") ms"
+
+# --- the model, from another origin like a CDN ---------------------------------------------------
+start_group "$OUT/model-server.log" node tests/www/model-server.mjs "$VALUATION_MODEL_DIR"
+for _ in {1..100}; do [[ -s $OUT/model-server.log ]] && break; sleep 0.1; done
+MODEL_URL=$(head -n1 "$OUT/model-server.log")
+[[ $MODEL_URL == http://127.0.0.1:* ]] || die "model server did not start: $(cat "$OUT/model-server.log")"
+# Inlined into the page at build time.
+export NEXT_PUBLIC_MODEL_BASE_URL=$MODEL_URL
+say "model served from $MODEL_URL"
+
+# --- build, serve, test --------------------------------------------------------------------------
+build_and_test() {
+  local label=$1 screenshot=$2; shift 2
+  local t ms pid url
+  say "next build $* ($label)"
+  t=$(date +%s%N)
+  run_group env -C www node_modules/.bin/next build "$@" > "$OUT/build-$label.log" 2>&1 ||
+    { tail -40 "$OUT/build-$label.log" >&2; die "next build $* failed (log: $OUT/build-$label.log)"; }
+  ms=$(ms_since "$t")
+  say "built with $label in $ms ms"
+  echo "build-$label-ms $ms" >> "$OUT/timings.txt"
+
+  local port
+  port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  url="http://127.0.0.1:$port/"
+  start_group "$OUT/next-start-$label.log" env -C www node_modules/.bin/next start -p "$port" -H 127.0.0.1
+  pid=$started
+  for _ in {1..300}; do
+    curl -fso /dev/null "$url" && break
+    kill -0 "$pid" 2>/dev/null || die "next start exited: $(cat "$OUT/next-start-$label.log")"
+    sleep 0.1
+  done
+  curl -fso /dev/null "$url" || die "next start does not answer at $url (log: $OUT/next-start-$label.log)"
+
+  t=$(date +%s%N)
+  run_group env WWW_URL="$url" E2E_LABEL="$label" E2E_SCREENSHOT="$screenshot" node tests/www/e2e.mjs
+  ms=$(ms_since "$t")
+  echo "e2e-$label-ms $ms" >> "$OUT/timings.txt"
+  stop_group "$pid"
+}
+
+build_and_test webpack "$OUT/screenshot-webpack.png" --webpack
+build_and_test turbopack "$OUT/screenshot.png"
+
+say "timings (ms):"; sed 's/^/[www]   /' "$OUT/timings.txt"
+say "all passed; screenshot: $OUT/screenshot.png"
