@@ -1,0 +1,28 @@
+//! Submit: after a file is valued, record the contribution in Supabase through its REST API
+//! (PostgREST) — metadata only, never content (issue 5; schema in supabase/README.md).
+//!
+//! * [`ContributionRecord`] — the row: hash, size, type, scores, flag counts, model, scorer
+//!   version. Built only from a [`Report`](valuation_core::score::Report) or validated parts.
+//! * [`SubmitClient`] — `POST /rest/v1/data_contributions?on_conflict=…` with
+//!   `Prefer: resolution=ignore-duplicates`, so every submit is idempotent and safe to retry;
+//!   batches, retries with backoff, and typed errors ([`SubmitError`]).
+//! * [`Transport`] / [`Sleeper`] — the platform: [`native`] (blocking loopback HTTP, for tests
+//!   and tools) here; the browser's `fetch` lives in crates/valuation-wasm.
+
+mod batch;
+mod client;
+mod error;
+mod record;
+mod retry;
+mod transport;
+mod validate;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+
+pub use batch::BatchLimits;
+pub use client::{SubmitClient, SubmitReceipt, INSERT_PATH, PREFER};
+pub use error::{PostgrestError, SubmitError};
+pub use record::{ContributionRecord, DetectedType, RecordError, RecordParts, MAX_FLAG_COUNT, MAX_JSON_OBJECT_BYTES};
+pub use retry::{Jitter, RetryPolicy, SplitMix, RETRYABLE_STATUSES};
+pub use transport::{Method, Request, Response, Sleeper, Transport, TransportError};
