@@ -29,11 +29,24 @@ cargo run --quiet --locked -p valuation-cli -- embed --format f32 "$shared/fixtu
 step "native reports of tests/data/score, for the browser-equals-native report test"
 reports=$PWD/target/test-data/reports
 mkdir -p "$reports"
+export VALUATION_NATIVE_REPORTS=$reports
 # The domain must match DOMAIN in crates/valuation-wasm/tests/browser_scores.rs.
 domain="The government of the United States: Congress, the economy and public policy."
 for f in speech.txt documents.csv documents.jsonl; do
   cargo run --quiet --locked -p valuation-cli -- score --json --domain "$domain" "tests/data/score/$f" > "$reports/$f.json"
 done
+
+step "TypeScript declarations of the report are generated from the Rust types and current"
+cargo test --locked -p valuation-core --features typescript --test typescript
+
+step "npm package (release wasm, packed tarball)"
+scripts/build-pkg.sh
+
+step "npm package in headless Chromium and Node: cache, progress, 100 files, cancel, panics, verify()"
+tests/pkg/run.sh
+
+step "Next.js app with the package: next build (Turbopack and webpack), next start, end to end"
+tests/www/run.sh
 
 step "Supabase schema, RLS and the PostgREST contract (real PostgreSQL 15 + the test gateway)"
 tests/supabase/run.sh

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# What valuing a big file costs: for real prose and a CSV at 1, 10 and 100 MB, natively and in
+# wasm (V8, via Node), the whole-file pass's throughput (MB/s), the total time with the model,
+# the peak memory (loaded model included), and the number of units embedded (bounded by the
+# sample size, whatever the file size). A benchmark, not a test: nothing asserts a speed.
+#   tests/bench/cost/run.sh [--quick]     (--quick: the 1 and 10 MB files only)
+# Results: tests/bench/out/cost.json and a table on stdout.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+OUT=$ROOT/tests/bench/out
+DATA=$ROOT/target/bench-data
+cd "$ROOT"
+source scripts/env.sh
+scripts/setup.sh
+MODEL=$(scripts/fetch-model.sh)
+scripts/quality-corpus.sh >/dev/null
+node "$HERE/make-files.mjs" target/test-data/quality/corpus.jsonl "$DATA"
+sizes=(1 10 100)
+[[ ${1:-} == --quick ]] && sizes=(1 10)
+files=()
+for mb in "${sizes[@]}"; do files+=("$DATA/prose-${mb}MB.txt" "$DATA/table-${mb}MB.csv"); done
+
+echo "== native (release)" >&2
+cargo build --release --locked -p valuation-cli --example cost
+mkdir -p "$OUT"
+VALUATION_MODEL_DIR=$MODEL target/release/examples/cost "${files[@]}" | sed 's/^{/{"runtime":"native",/' > "$OUT/cost.jsonl"
+
+echo "== wasm (release, pkg/web, in Node $(node --version))" >&2
+(cd crates/valuation-wasm &&
+  wasm-pack build --release --target web --mode no-install --out-dir "$ROOT/pkg/web" --out-name valuation_wasm)
+for f in "${files[@]}"; do
+  node "$HERE/wasm-cost.mjs" "$ROOT/pkg/web" "$MODEL" "$f" | sed 's/^{/{"runtime":"wasm",/' >> "$OUT/cost.jsonl"
+done
+
+node -e '
+const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+console.log("| runtime | file | MB | pass MB/s | pass s | total s | peak memory MB (model alone) | units embedded |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.runtime} | ${r.file} | ${r.mb} | ${r.pass_mb_s} | ${r.pass_s} | ${r.total_s} | ${r.peak_mb} (${r.model_mb}) | ${r.embedded} |`);
+' "$OUT/cost.jsonl" | tee "$OUT/cost.md"

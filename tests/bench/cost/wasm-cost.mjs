@@ -1,0 +1,31 @@
+// The cost benchmark's wasm half: the release build of valuation-wasm (pkg/web) in Node's V8,
+// the engine of Chromium. One fresh process per file, because wasm linear memory only grows:
+// its size after the run is the run's peak. Memory freed after loading the model is reused for
+// the file, so the figure reported is the whole linear memory, model included.
+//   node wasm-cost.mjs PKG_DIR MODEL_DIR FILE
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [pkg, modelDir, file] = process.argv.slice(2);
+const glue = await import(pathToFileURL(path.join(pkg, 'valuation_wasm.js')));
+const wasm = glue.initSync({ module: fs.readFileSync(path.join(pkg, 'valuation_wasm_bg.wasm')) });
+const model = (n) => fs.readFileSync(path.join(modelDir, n));
+const embedder = new glue.Embedder(model('config.json'), model('tokenizer.json'), model('model.safetensors'), { batch_size: 8 });
+const base = wasm.memory.buffer.byteLength;
+const MB = 1024 * 1024;
+
+const bytes = fs.readFileSync(file);
+const start = performance.now();
+const valuation = new glue.Valuation(bytes);
+const pass = (performance.now() - start) / 1000;
+while (valuation.embedStep(embedder));
+const embedded = valuation.unitsEmbedded;
+const report = JSON.parse(valuation.reportJson());
+const total = (performance.now() - start) / 1000;
+const peak = wasm.memory.buffer.byteLength;
+console.log(JSON.stringify({
+  file: path.basename(file), mb: +(bytes.length / MB).toFixed(1), pass_s: +pass.toFixed(3),
+  pass_mb_s: +(bytes.length / MB / pass).toFixed(1), total_s: +total.toFixed(3), peak_mb: +(peak / MB).toFixed(1),
+  model_mb: +(base / MB).toFixed(1), embedded, score: report.score,
+}));
