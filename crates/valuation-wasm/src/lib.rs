@@ -4,6 +4,7 @@
 mod convert;
 mod embedder;
 mod file_buffer;
+pub mod gloo;
 mod panic;
 mod score;
 mod valuation;
