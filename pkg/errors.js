@@ -21,5 +21,5 @@ export function fromWire({ code, message }) {
 
 export function aborted(reason) {
   const message = reason instanceof Error ? reason.message : reason !== undefined ? String(reason) : 'the valuation was cancelled';
-  return new ValuationError('aborted', message);
+  return new ValuationError('aborted', message, reason === undefined ? undefined : { cause: reason });
 }

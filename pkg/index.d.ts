@@ -28,8 +28,9 @@ export interface ModelSource {
   files?: { config?: string; tokenizer?: string; weights?: string };
   /** Lowercase hex SHA-256 per file; a mismatch is `weights_hash_mismatch` and nothing is cached. */
   sha256?: { config?: string; tokenizer?: string; weights?: string };
-  /** Cache Storage name; `false` disables caching. */
+  /** Cache Storage name. */
   cacheName?: string;
+  /** `false` disables caching. */
   cache?: boolean;
 }
 

@@ -92,6 +92,8 @@ class Pool {
   }
 
   settle(job, error, report) {
+    if (job.settled) return;
+    job.settled = true;
     job.signal?.removeEventListener('abort', job.onAbort);
     if (error) job.reject(error);
     else job.resolve(report);
@@ -105,9 +107,10 @@ class Pool {
       return;
     }
     const slot = this.slots.find((s) => s.job === job);
-    if (slot) {
-      job.abortReason = reason;
+    if (slot && !job.settled) {
+      // Rejected now; the worker stops at its next check and its late answer is ignored.
       slot.worker.postMessage({ type: 'cancel', id: job.id });
+      this.settle(job, aborted(reason));
     }
   }
 
@@ -117,7 +120,12 @@ class Pool {
       const job = this.queue.shift();
       slot.job = job;
       const { id, blob, options, datasetRef, crash } = job;
-      slot.worker.postMessage({ type: 'valuate', id, blob, options, datasetRef, crash });
+      try {
+        slot.worker.postMessage({ type: 'valuate', id, blob, options, datasetRef, crash });
+      } catch (e) {
+        slot.job = null;
+        this.settle(job, new ValuationError('invalid_argument', e.message));
+      }
     }
     if (this.initError) {
       for (const job of this.queue.splice(0)) this.settle(job, fromWire(this.initError));
@@ -125,13 +133,14 @@ class Pool {
   }
 
   onMessage(slot, msg) {
+    if (this.disposed || !this.slots.includes(slot)) return; // a message from a worker already replaced
     const job = slot.job;
     switch (msg.type) {
       case 'stats':
         slot.statsWaiters?.splice(0).forEach((resolve) => resolve(msg.wasmBytes));
         break;
       case 'model-progress':
-        this.onModelProgress?.(msg);
+        if (!this.modelInfo) this.onModelProgress?.(msg); // later workers read the same files again
         break;
       case 'ready':
         slot.ready = true;
@@ -141,13 +150,14 @@ class Pool {
         this.dispatch();
         break;
       case 'init-error':
-        this.initError = msg.error;
-        for (const w of this.readyWaiters.splice(0)) w.reject(fromWire(msg.error));
+        // One extra worker failing (say, out of memory for its copy of the model) must not fail
+        // the pool while others work; the pool fails when no worker is left.
         this.replace(slot, false);
+        if (!this.slots.length) this.fail(msg.error);
         this.dispatch();
         break;
       case 'progress':
-        if (job?.id === msg.id && msg.fraction >= job.lastFraction) {
+        if (job?.id === msg.id && !job.settled && msg.fraction >= job.lastFraction) {
           job.lastFraction = msg.fraction;
           job.onProgress?.({ phase: msg.phase, done: msg.done, total: msg.total, fraction: msg.fraction });
         }
@@ -161,7 +171,7 @@ class Pool {
       case 'error':
         if (job?.id !== msg.id) break;
         slot.job = null;
-        this.settle(job, msg.error.code === 'aborted' ? aborted(job.abortReason) : fromWire(msg.error));
+        this.settle(job, msg.error.code === 'aborted' ? aborted() : fromWire(msg.error));
         if (msg.fatal) this.replace(slot, true);
         this.dispatch();
         break;
@@ -171,17 +181,31 @@ class Pool {
   }
 
   onCrash(slot, error) {
+    if (this.disposed || !this.slots.includes(slot)) return;
     const job = slot.job;
     slot.job = null;
     if (job) this.settle(job, fromWire(error));
-    if (!slot.ready && !this.modelInfo) this.initError = error;
-    this.replace(slot, Boolean(this.modelInfo));
+    // Only a worker that had worked is respawned: one that cannot start would fail forever.
+    this.replace(slot, slot.ready);
+    if (!this.slots.length) this.fail(error);
     this.dispatch();
+  }
+
+  fail(error) {
+    this.initError = error;
+    for (const w of this.readyWaiters.splice(0)) w.reject(fromWire(error));
+  }
+
+  detach(slot) {
+    slot.worker.onmessage = null;
+    slot.worker.onerror = null;
+    slot.worker.terminate();
+    slot.statsWaiters?.splice(0).forEach((resolve) => resolve(0));
   }
 
   /** Terminates a broken worker; starts a fresh one (the model comes from the cache). */
   replace(slot, respawn) {
-    slot.worker.terminate();
+    this.detach(slot);
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     if (respawn && !this.disposed) this.slots[i] = new Slot(this);
@@ -189,6 +213,7 @@ class Pool {
   }
 
   ready() {
+    if (this.disposed) return Promise.reject(new ValuationError('disposed', 'this valuator was disposed'));
     if (this.modelInfo) return Promise.resolve(this.modelInfo);
     if (this.initError) return Promise.reject(fromWire(this.initError));
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
@@ -204,11 +229,15 @@ class Pool {
   }
 
   dispose() {
+    if (this.disposed) return;
     this.disposed = true;
-    for (const slot of this.slots) slot.worker.terminate();
-    this.slots = [];
-    for (const job of this.queue.splice(0)) this.settle(job, new ValuationError('disposed', 'this valuator was disposed'));
-    for (const w of this.readyWaiters.splice(0)) w.reject(new ValuationError('disposed', 'this valuator was disposed'));
+    const disposed = () => new ValuationError('disposed', 'this valuator was disposed');
+    for (const slot of this.slots.splice(0)) {
+      this.detach(slot);
+      if (slot.job) this.settle(slot.job, disposed());
+    }
+    for (const job of this.queue.splice(0)) this.settle(job, disposed());
+    for (const w of this.readyWaiters.splice(0)) w.reject(disposed());
   }
 }
 

@@ -21,7 +21,7 @@ export function resolveModel(spec = {}) {
     id: spec.id ?? DEFAULT_MODEL.id,
     baseUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
     files: { ...DEFAULT_MODEL.files, ...spec.files },
-    sha256: spec.sha256 ?? (sameModel ? DEFAULT_MODEL.sha256 : {}),
+    sha256: { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...spec.sha256 },
     cacheName: spec.cache === false ? null : (spec.cacheName ?? DEFAULT_MODEL.cacheName),
   };
 }
@@ -69,14 +69,15 @@ async function loadFile(model, role, cache, onProgress) {
   const file = model.files[role];
   const url = new URL(file, model.baseUrl).href;
   const expected = model.sha256[role]?.toLowerCase();
-  const hit = cache && (await cache.match(url));
+  // The cache only saves downloads: any failure of it (storage blocked, quota) counts as a miss.
+  const hit = cache && (await cache.match(url).then((r) => r?.arrayBuffer(), () => undefined).catch(() => undefined));
   if (hit) {
-    const bytes = new Uint8Array(await hit.arrayBuffer());
+    const bytes = new Uint8Array(hit);
     if (!expected || (await sha256Hex(bytes)) === expected) {
       onProgress({ file, loaded: bytes.length, total: bytes.length, cached: true });
       return bytes;
     }
-    await cache.delete(url);
+    await cache.delete(url).catch(() => {});
   }
   const bytes = await download(url, file, onProgress);
   if (expected) {
@@ -85,14 +86,16 @@ async function loadFile(model, role, cache, onProgress) {
       throw new ValuationError('weights_hash_mismatch', `${file}: expected sha256 ${expected}, got ${actual}`);
     }
   }
-  if (cache) await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
+  if (cache) {
+    await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => {});
+  }
   return bytes;
 }
 
 /** Returns {config, tokenizer, weights} as Uint8Arrays. */
 export async function loadModel(spec, onProgress = () => {}) {
   const model = resolveModel(spec);
-  const cache = model.cacheName && typeof caches !== 'undefined' ? await caches.open(model.cacheName) : null;
+  const cache = model.cacheName && typeof caches !== 'undefined' ? await caches.open(model.cacheName).catch(() => null) : null;
   const [config, tokenizer, weights] = await Promise.all(
     ['config', 'tokenizer', 'weights'].map((role) => loadFile(model, role, cache, onProgress)));
   return { model, config, tokenizer, weights };

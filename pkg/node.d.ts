@@ -9,7 +9,7 @@ export interface NodeValuateOptions {
   sampleSize?: number;
   maxBytes?: number;
   modelId?: string;
-  /** `false`: the model-free report (no diversity or relevance). */
+  /** `false`: the model-free report (no diversity or relevance). `verify` uses the model unless told otherwise. */
   model?: boolean;
 }
 
@@ -25,7 +25,8 @@ export declare function createNodeValuator(options: {
   /** Folder with config.json, tokenizer.json and model.safetensors. */
   modelDir: string;
   batchSize?: number;
-  expectedWeightsSha256?: string;
+  /** Default: the default model's known hash; `null` accepts any weights. */
+  expectedWeightsSha256?: string | null;
 }): Promise<NodeValuator>;
 
 export declare function verify(

@@ -34,6 +34,7 @@ function scoreOptions(o) {
 function datasetBytes(dataset) {
   if (dataset === undefined || dataset === null) return undefined;
   if (dataset instanceof Uint8Array) return dataset;
+  if (dataset instanceof ArrayBuffer) return new Uint8Array(dataset);
   return new TextEncoder().encode(typeof dataset === 'string' ? dataset : JSON.stringify(dataset));
 }
 
@@ -55,7 +56,7 @@ export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeig
   try {
     embedder = new Embedder(config, tokenizer, weights, {
       batch_size: batchSize,
-      expected_weights_sha256: expectedWeightsSha256 ?? null,
+      expected_weights_sha256: expectedWeightsSha256 === undefined ? DEFAULT_MODEL.sha256.weights : expectedWeightsSha256,
     });
   } catch (e) {
     rethrow(e);
@@ -71,7 +72,11 @@ export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeig
     } catch (e) {
       return rethrow(e);
     } finally {
-      valuation?.free();
+      try {
+        valuation?.free();
+      } catch {
+        // After a crash the instance cannot free; the original error is the one to report.
+      }
     }
   }
 
@@ -79,10 +84,10 @@ export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeig
    * True when `report` is exactly what these bytes and options give. The options that are not in
    * the report (domain, dataset reference, sample size) must be the ones the client used.
    */
-  function verify(bytes, report, options = {}) {
+  function verify(bytes, report, { model = true, ...options } = {}) {
     if (!report || typeof report !== 'object') return false;
-    const again = valuate(bytes, { ...options, model: report.model !== null });
-    return canonical(again) === canonical(report);
+    // The verifier decides whether the model counts, never the report being checked.
+    return canonical(valuate(bytes, { ...options, model })) === canonical(report);
   }
 
   return { valuate, verify, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };

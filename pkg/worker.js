@@ -14,6 +14,7 @@ const SLICE_BYTES = 4 << 20;
 const wasmReady = init();
 let embedder = null;
 let dead = false;
+let current = null;
 const cancelled = new Set();
 
 // A MessageChannel round trip lets queued 'cancel' messages in without setTimeout's clamping.
@@ -25,10 +26,20 @@ const yieldToEvents = () => new Promise((resolve) => { waiting.push(resolve); ch
 // Set synchronously: messages that arrive before a handler exists are lost.
 self.onmessage = async ({ data }) => {
   if (data.type === 'cancel') {
-    cancelled.add(data.id);
+    if (data.id === current) cancelled.add(data.id);
     return;
   }
-  const wasm = await wasmReady;
+  let wasm;
+  try {
+    wasm = await wasmReady;
+  } catch (e) {
+    // Otherwise an unhandled rejection: the page would wait forever.
+    const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
+    if (data.type === 'init') self.postMessage({ type: 'init-error', error });
+    else if (data.type === 'valuate') self.postMessage({ type: 'error', id: data.id, error, fatal: true });
+    else self.postMessage({ type: 'stats', wasmBytes: 0 });
+    return;
+  }
   if (data.type === 'stats') self.postMessage({ type: 'stats', wasmBytes: wasm.memory.buffer.byteLength });
   else if (data.type === 'init') await start(data);
   else if (data.type === 'valuate') await valuate(data);
@@ -59,6 +70,7 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
   };
   let valuation = null;
   let buffer = null;
+  current = id;
   try {
     if (dead) throw new Error('worker is unusable after a crash');
     if (crash) crashForTest(crash);
@@ -90,6 +102,7 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
     if (fatal) dead = true;
     self.postMessage({ type: 'error', id, error: fatal ?? toWire(e), fatal: Boolean(fatal) });
   } finally {
+    current = null;
     cancelled.delete(id);
     try {
       buffer?.free();

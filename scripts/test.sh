@@ -37,7 +37,7 @@ for f in speech.txt documents.csv documents.jsonl; do
 done
 
 step "TypeScript declarations of the report are generated from the Rust types and current"
-cargo test --locked -p valuation-core --features typescript --test typescript
+cargo test --locked -p valuation-core --no-default-features --features typescript --test typescript
 
 step "npm package (release wasm, packed tarball)"
 scripts/build-pkg.sh

@@ -34,21 +34,6 @@ export type Diversity = { units: number,
  */
 near_duplicates: number, mean_pairwise_cosine: number, };
 
-export type EmbedOptions = { 
-/**
- * Texts run through the model together. Texts are grouped by token length first, so padding
- * stays small; 1 runs each text alone.
- */
-batch_size: number, 
-/**
- * When set, loading fails unless the weights hash to this (lowercase hex SHA-256).
- */
-expected_weights_sha256: string | null, 
-/**
- * Word pieces per text including special tokens; longer texts are truncated.
- */
-max_tokens: number, };
-
 export type Encoding = "utf8" | "utf8-bom" | "utf16le" | "utf16be";
 
 export type FileInfo = { sha256: string, size: number, kind: FileKind, encoding: Encoding, invalid_bytes: number, chars: number, units: number, duplicate_units: number, sampled_units: number, };

@@ -197,7 +197,7 @@ test('100 files queued at once all complete, with no main-thread task over 50 ms
   await context.close();
 });
 
-test('cancelling mid-file rejects with an abort error and the next file still succeeds', async () => {
+test('cancelling mid-file rejects with an abort error and the next file still succeeds; dispose settles everything', async () => {
   const context = await browser.newContext();
   const { page } = await openPage(context);
   const result = await page.evaluate(async () => {
@@ -217,13 +217,19 @@ test('cancelling mid-file rejects with an abort error and the next file still su
     queuedController.abort();
     const next = await valuator.valuate(new File([speech], 'speech.txt'));
     const out = { cancelled: await cancelled, queued: await queued, next: next.score, phases: [...new Set(phases)] };
+    // Disposing settles what is running and queued, and later calls fail at once.
+    const running = valuator.valuate(big).then(() => null, (e) => e.code);
+    const waiting = valuator.valuate(big).then(() => null, (e) => e.code);
+    await new Promise((r) => setTimeout(r, 200));
     valuator.dispose();
+    out.disposed = [await running, await waiting, await valuator.ready().then(() => null, (e) => e.code)];
     return out;
   });
   assert.deepEqual(result.cancelled, { name: 'AbortError', code: 'aborted' }, 'a running valuation is cancelled');
   assert.ok(!result.phases.includes('done'), `cancelled before the end: ${result.phases}`);
   assert.deepEqual(result.queued, { name: 'AbortError', code: 'aborted' }, 'a queued valuation is cancelled');
   assert.ok(result.next > 50, `the next file is valued: ${result.next}`);
+  assert.deepEqual(result.disposed, ['disposed', 'disposed', 'disposed'], 'dispose settles running and queued work');
   await context.close();
 });
 

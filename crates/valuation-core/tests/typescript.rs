@@ -1,7 +1,8 @@
 //! The package's `report.d.ts` is generated from the Rust types (ts-rs), so the TypeScript the
 //! JS user sees cannot drift from the JSON the core writes. This test fails when the committed
 //! file is stale; `VALUATION_WRITE_TYPES=1` rewrites it.
-//!   cargo test -p valuation-core --features typescript --test typescript
+//!   cargo test -p valuation-core --no-default-features --features typescript --test typescript
+//! (without the model feature: the types need no candle, and the build takes seconds).
 #![cfg(feature = "typescript")]
 
 use std::collections::BTreeMap;
@@ -9,7 +10,6 @@ use std::collections::BTreeMap;
 use ts_rs::{Config, TypeVisitor, TS};
 use valuation_core::dataset_ref::DatasetRef;
 use valuation_core::score::{Report, ScoreOptions};
-use valuation_core::EmbedOptions;
 
 struct Collect<'a> {
     cfg: &'a Config,
@@ -33,7 +33,6 @@ fn generate() -> String {
     let mut collect = Collect { cfg: &cfg, decls: BTreeMap::new() };
     collect.visit::<Report>();
     collect.visit::<ScoreOptions>();
-    collect.visit::<EmbedOptions>();
     collect.visit::<DatasetRef>();
     let mut out = String::from(
         "// Generated from the Rust types by crates/valuation-core/tests/typescript.rs (ts-rs). Do not edit.\n",
