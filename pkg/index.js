@@ -4,6 +4,7 @@
 
 import { ValuationError, aborted, fromWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
+import { datasetBytes, scoreOptions } from './options.js';
 
 export { ValuationError } from './errors.js';
 export { DEFAULT_MODEL } from './model.js';
@@ -13,23 +14,6 @@ const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 function spawnDefaultWorker() {
   // This exact form lets Turbopack and webpack find and bundle the worker.
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-}
-
-/** Snake-case options the core reads, from the camel-case options users pass. */
-function scoreOptions(o) {
-  const out = {};
-  if (o.sampleSize !== undefined) out.sample_size = o.sampleSize;
-  if (o.maxBytes !== undefined) out.max_bytes = o.maxBytes;
-  if (o.domain !== undefined) out.domain = o.domain;
-  if (o.modelId !== undefined) out.model_id = o.modelId;
-  return out;
-}
-
-function datasetBytes(dataset) {
-  if (dataset === undefined || dataset === null) return undefined;
-  if (dataset instanceof Uint8Array) return dataset;
-  if (dataset instanceof ArrayBuffer) return new Uint8Array(dataset);
-  return new TextEncoder().encode(typeof dataset === 'string' ? dataset : JSON.stringify(dataset));
 }
 
 function toBlob(input) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { initSync, Embedder, Valuation } from './web/valuation_wasm.js';
 import { ValuationError, toWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
+import { datasetBytes, scoreOptions } from './options.js';
 
 export { ValuationError } from './errors.js';
 export { DEFAULT_MODEL } from './model.js';
@@ -20,22 +21,6 @@ async function loadWasm() {
     wasm = initSync({ module: await readFile(file) });
   }
   return wasm;
-}
-
-function scoreOptions(o) {
-  const out = {};
-  if (o.sampleSize !== undefined) out.sample_size = o.sampleSize;
-  if (o.maxBytes !== undefined) out.max_bytes = o.maxBytes;
-  if (o.domain !== undefined) out.domain = o.domain;
-  if (o.modelId !== undefined) out.model_id = o.modelId;
-  return out;
-}
-
-function datasetBytes(dataset) {
-  if (dataset === undefined || dataset === null) return undefined;
-  if (dataset instanceof Uint8Array) return dataset;
-  if (dataset instanceof ArrayBuffer) return new Uint8Array(dataset);
-  return new TextEncoder().encode(typeof dataset === 'string' ? dataset : JSON.stringify(dataset));
 }
 
 const rethrow = (e) => {

@@ -16,6 +16,18 @@ pub struct PiiCounts {
 }
 
 impl PiiCounts {
+    /// Each count under its flag code, as reports and submitted records name it.
+    pub fn by_flag_code(&self) -> [(&'static str, u32); 6] {
+        [
+            ("pii_email", self.emails),
+            ("pii_phone", self.phones),
+            ("pii_card_number", self.card_numbers),
+            ("pii_iban", self.ibans),
+            ("secret_private_key", self.private_keys),
+            ("secret_api_key", self.api_keys),
+        ]
+    }
+
     pub fn total(&self) -> u32 {
         let a = [self.emails, self.phones, self.card_numbers];
         let b = [self.ibans, self.private_keys, self.api_keys];

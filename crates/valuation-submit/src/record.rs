@@ -233,17 +233,8 @@ fn sub_scores(s: &Subscores) -> BTreeMap<String, Option<u8>> {
 /// Zero counts are left out: an absent code means none. Where both name a code the larger count
 /// wins (the scorer derives its PII flags from the same counts, so they agree).
 fn flags(report: &Report) -> BTreeMap<String, u64> {
-    let p = &report.pii;
-    let pii = [
-        ("pii_email", p.emails),
-        ("pii_phone", p.phones),
-        ("pii_card_number", p.card_numbers),
-        ("pii_iban", p.ibans),
-        ("secret_private_key", p.private_keys),
-        ("secret_api_key", p.api_keys),
-    ];
     let mut out: BTreeMap<String, u64> =
-        pii.into_iter().filter(|&(_, n)| n > 0).map(|(code, n)| (code.to_owned(), u64::from(n))).collect();
+        report.pii.by_flag_code().into_iter().filter(|&(_, n)| n > 0).map(|(code, n)| (code.to_owned(), u64::from(n))).collect();
     for flag in &report.flags {
         // A flag the scorer raised counts at least once, even if it carries no count.
         let count = flag.count.max(1);

@@ -64,16 +64,10 @@ pub fn caps(a: &Analysis, s: &Subscores) -> Vec<Cap> {
 }
 
 pub fn flags(a: &Analysis) -> Vec<Flag> {
-    let p = &a.pii;
-    let mut out: Vec<Flag> = [
-        ("pii_email", p.emails),
-        ("pii_phone", p.phones),
-        ("pii_card_number", p.card_numbers),
-        ("pii_iban", p.ibans),
-        ("secret_private_key", p.private_keys),
-        ("secret_api_key", p.api_keys),
-    ]
-    .into_iter()
+    let mut out: Vec<Flag> = a
+        .pii
+        .by_flag_code()
+        .into_iter()
     .filter(|(_, n)| *n > 0)
     .map(|(c, n)| Flag { code: c.into(), count: u64::from(n) })
     .collect();
