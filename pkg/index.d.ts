@@ -9,13 +9,13 @@ export type ValuationErrorCode =
   | 'invalid_dataset_ref' | 'invalid_config' | 'invalid_tokenizer' | 'invalid_weights'
   | 'weights_hash_mismatch' | 'incompatible_model' | 'tokenize_failed' | 'inference_failed'
   | 'model_fetch_failed' | 'wasm_panic' | 'out_of_memory' | 'worker_failed' | 'aborted' | 'disposed'
-  | 'internal';
+  | 'internal' | SubmitErrorCode;
 
 /** Every error the package raises. A cancelled valuation rejects with `name: "AbortError"`,
  * `code: "aborted"`. */
 export declare class ValuationError extends Error {
   constructor(code: ValuationErrorCode, message: string);
-  readonly name: 'ValuationError' | 'AbortError';
+  readonly name: 'ValuationError' | 'AbortError' | 'SubmitError';
   readonly code: ValuationErrorCode;
 }
 
@@ -101,3 +101,107 @@ export interface Valuator {
 }
 
 export declare function createValuator(options?: ValuatorOptions): Valuator;
+
+// ---- Submitting to Supabase ----
+
+export type SubmitErrorCode =
+  | 'rls_denied' | 'expired_token' | 'unauthorized' | 'forbidden' | 'constraint_violation'
+  | 'unknown_column' | 'bad_request' | 'not_found' | 'conflict' | 'missing_reference'
+  | 'payload_too_large' | 'rate_limited' | 'server_error' | 'unexpected_status' | 'network'
+  | 'timeout' | 'invalid_config' | 'invalid_record' | 'no_model';
+
+/** A submit that did not store its record. `transient`: the same record can succeed later. */
+export declare class SubmitError extends ValuationError {
+  readonly name: 'SubmitError';
+  readonly code: SubmitErrorCode;
+  readonly transient: boolean;
+  /** HTTP status of the final answer, when one arrived. */
+  readonly status?: number;
+  /** Requests made for the failing batch, retries included. */
+  readonly attempts?: number;
+  /** What the server's Retry-After asked for, when it asked for more than the client waits. */
+  readonly retryAfterMs?: number;
+  /** PostgREST's error body: `code` is the SQLSTATE (e.g. "42501") or PGRST code. */
+  readonly postgrest?: { code: string | null; message: string | null; details: string | null; hint: string | null };
+}
+
+/** Exactly the columns a client inserts: metadata about the file, never its content. */
+export interface ContributionRecord {
+  dataset_id: string;
+  content_sha256: string;
+  byte_size: number;
+  detected_type: 'text' | 'markdown' | 'csv' | 'tsv' | 'json' | 'jsonl';
+  quality_score: number;
+  sub_scores: Record<string, number | null>;
+  /** Flag code → count (PII flags count matches; the values never leave the scanner). */
+  flags: Record<string, number>;
+  model_id: string;
+  scorer_version: string;
+}
+
+export interface SubmitterOptions {
+  /** The Supabase project URL, e.g. "https://<ref>.supabase.co". */
+  supabaseUrl: string;
+  /** The project's anon (publishable) key. */
+  anonKey: string;
+  /** The signed-in user's JWT, or a function that returns the current one (called before each
+   * send, e.g. `async () => (await supabase.auth.getSession()).data.session?.access_token`). */
+  accessToken?: string | (() => string | null | undefined | Promise<string | null | undefined>);
+  /** Default dataset for `submit()`. */
+  datasetId?: string;
+  /** `true` (default where IndexedDB exists): records wait in IndexedDB until acknowledged, across
+   * reloads. A string names the database. `false`: in memory, lost with the page. */
+  outbox?: boolean | string;
+  /** Send what the outbox holds as soon as the submitter is created (default true). */
+  flushOnStart?: boolean;
+  /** After a transient failure, try again this much later (default 30000; 0 = only on
+   * `flush()`, an `online` event or the next start). */
+  retryIntervalMs?: number;
+  /** Per request (default 30000). */
+  timeoutMs?: number;
+  retry?: {
+    maxAttempts?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    maxRetryAfterMs?: number;
+    maxTotalDelayMs?: number;
+  };
+  /** Every flush's outcome, the start-up one included. */
+  onFlush?: (result: FlushResult) => void;
+  /** Your own worker (same as `ValuatorOptions.createWorker`). */
+  createWorker?: () => Worker;
+}
+
+/** `sent`: stored (or already stored). `queued`: kept in the outbox; `error` says why
+ * (offline, server error, rate limit, expired session) and it goes out on a later flush. */
+export type SubmitResult =
+  | { status: 'sent'; record: ContributionRecord }
+  | { status: 'queued'; record: ContributionRecord; error: SubmitError | ValuationError | null };
+
+export interface FlushResult {
+  /** Records acknowledged by the database. */
+  sent: number;
+  /** Records still in the outbox after this flush. */
+  queued: number;
+  /** Records the database refused for good, removed from the outbox. */
+  rejected: { record: ContributionRecord; error: SubmitError }[];
+  /** Why the flush stopped early, if it did. */
+  error: SubmitError | ValuationError | null;
+}
+
+export interface Submitter {
+  /** Stores the record of a valued file in the outbox, then sends the outbox. Resolves once the
+   * record is safe (sent or queued); rejects with a `SubmitError` when it can never be stored
+   * (`invalid_record`, `no_model`, `missing_reference`, `rls_denied`, …) or no user is signed in. */
+  submit(report: Report | string, options?: { datasetId?: string }): Promise<SubmitResult>;
+  /** Sends whatever the outbox holds for the signed-in user. */
+  flush(): Promise<FlushResult>;
+  /** Records in the outbox for the signed-in user. */
+  pending(): Promise<number>;
+  /** The start-up flush. */
+  readonly started: Promise<FlushResult>;
+  setAccessToken(token: SubmitterOptions['accessToken']): void;
+  dispose(): void;
+}
+
+export declare function createSubmitter(options: SubmitterOptions): Submitter;

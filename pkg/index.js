@@ -1,12 +1,15 @@
 // The browser entry: createValuator() runs valuations in module Web Workers, so the page stays
-// responsive. Importing this file does nothing (safe during server rendering); workers start
-// when a valuator is created.
+// responsive; createSubmitter() records valued files in Supabase through an IndexedDB outbox.
+// Importing this file does nothing (safe during server rendering); workers start when a
+// valuator or a submitter is created.
 
 import { ValuationError, aborted, fromWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
+import { WorkerBackend } from './submit-worker.js';
+import { Submitter, publicSubmitter } from './submitter.js';
 
-export { ValuationError } from './errors.js';
+export { SubmitError, ValuationError } from './errors.js';
 export { DEFAULT_MODEL } from './model.js';
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
@@ -254,5 +257,15 @@ export function createValuator(options = {}) {
     },
     dispose: () => pool.dispose(),
   };
+}
+
+
+/**
+ * Records valued files in Supabase (metadata only), through an outbox that survives reloads.
+ * See index.d.ts for the options.
+ */
+export function createSubmitter(options = {}) {
+  const submitter = new Submitter(new WorkerBackend(options.createWorker ?? spawnDefaultWorker), options);
+  return publicSubmitter(submitter);
 }
 

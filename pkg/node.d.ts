@@ -1,7 +1,10 @@
 import type { Report } from './types/report.js';
 export type { Report } from './types/report.js';
-export { ValuationError, DEFAULT_MODEL } from './index.js';
-export type { ValuationErrorCode } from './index.js';
+export { ValuationError, SubmitError, DEFAULT_MODEL } from './index.js';
+export type {
+  ValuationErrorCode, SubmitErrorCode, ContributionRecord, SubmitterOptions, SubmitResult, FlushResult, Submitter,
+} from './index.js';
+import type { SubmitterOptions, Submitter } from './index.js';
 
 export interface NodeValuateOptions {
   domain?: string;
@@ -34,3 +37,7 @@ export declare function verify(
   report: unknown,
   options: NodeValuateOptions & { modelDir: string },
 ): Promise<boolean>;
+
+/** createSubmitter() for Node: the same client over Node's fetch; the outbox is in memory unless
+ * you pass your own (`outbox: false` or an object with the MemoryOutbox methods). */
+export declare function createNodeSubmitter(options: Omit<SubmitterOptions, 'createWorker' | 'outbox'> & { outbox?: false }): Submitter;

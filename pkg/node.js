@@ -5,12 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, Embedder, Valuation } from './web/valuation_wasm.js';
-import { ValuationError, toWire } from './errors.js';
+import { initSync, Embedder, Valuation, contributionRecord, submitRecords } from './web/valuation_wasm.js';
+import { ValuationError, fromWire, toWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
+import { Submitter, publicSubmitter } from './submitter.js';
 
-export { ValuationError } from './errors.js';
+export { SubmitError, ValuationError } from './errors.js';
 export { DEFAULT_MODEL } from './model.js';
 
 let wasm = null;
@@ -95,4 +96,33 @@ export async function verify(bytes, report, { modelDir, ...options } = {}) {
   } finally {
     valuator.dispose();
   }
+}
+
+/** In-process backend: the same Rust submit client, over Node's global fetch. */
+const inProcess = {
+  async record(report, datasetId) {
+    await loadWasm();
+    try {
+      return contributionRecord(report, datasetId);
+    } catch (e) {
+      throw fromWire(toWire(e));
+    }
+  },
+  async send(config, records, accessToken) {
+    await loadWasm();
+    try {
+      return await submitRecords(config, records, accessToken);
+    } catch (e) {
+      throw fromWire(toWire(e));
+    }
+  },
+  dispose() {},
+};
+
+/**
+ * createSubmitter() for Node (a server-side importer, a CLI, a test): the same records, the same
+ * retries, with an in-memory outbox unless one is passed in.
+ */
+export function createNodeSubmitter(options = {}) {
+  return publicSubmitter(new Submitter(inProcess, options));
 }

@@ -3,10 +3,15 @@
 // Protocol (all messages plain objects):
 //   in:  {type:'init', model, embed}  {type:'valuate', id, blob, options, datasetRef, crash}
 //        {type:'cancel', id}  {type:'stats'}
+//        {type:'record', id, report, datasetId}  {type:'submit', id, config, records, accessToken}
 //   out: {type:'model-progress', file, loaded, total, cached}  {type:'ready', model}
 //        {type:'init-error', error}  {type:'progress', id, phase, done, total, fraction}
 //        {type:'result', id, report}  {type:'error', id, error, fatal}  {type:'stats', wasmBytes}
-import init, { Embedder, FileBuffer, Valuation, crashForTest, lastPanic } from './web/valuation_wasm.js';
+//        {type:'reply', id, value}  {type:'reply-error', id, error}   (record, submit)
+// A submitter's worker gets only record/submit messages: it never loads the model.
+import init, {
+  Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords,
+} from './web/valuation_wasm.js';
 import { aborted, toWire } from './errors.js';
 import { loadModel } from './model.js';
 
@@ -37,13 +42,27 @@ self.onmessage = async ({ data }) => {
     const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
     if (data.type === 'init') self.postMessage({ type: 'init-error', error });
     else if (data.type === 'valuate') self.postMessage({ type: 'error', id: data.id, error, fatal: true });
+    else if (data.type === 'record' || data.type === 'submit') self.postMessage({ type: 'reply-error', id: data.id, error, fatal: true });
     else self.postMessage({ type: 'stats', wasmBytes: 0 });
     return;
   }
   if (data.type === 'stats') self.postMessage({ type: 'stats', wasmBytes: wasm.memory.buffer.byteLength });
   else if (data.type === 'init') await start(data);
   else if (data.type === 'valuate') await valuate(data);
+  else if (data.type === 'record') await reply(data.id, () => contributionRecord(data.report, data.datasetId));
+  else if (data.type === 'submit') await reply(data.id, () => submitRecords(data.config, data.records, data.accessToken));
 };
+
+async function reply(id, fn) {
+  try {
+    if (dead) throw new Error('worker is unusable after a crash');
+    self.postMessage({ type: 'reply', id, value: await fn() });
+  } catch (e) {
+    const fatal = crashInfo(e);
+    if (fatal) dead = true;
+    self.postMessage({ type: 'reply-error', id, error: fatal ?? toWire(e), fatal: Boolean(fatal) });
+  }
+}
 
 async function start({ model, embed }) {
   try {

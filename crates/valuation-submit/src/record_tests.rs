@@ -133,3 +133,30 @@ fn size_limit_matches_postgres_text_rendering() {
     p.flags = flags(54);
     assert_eq!(ContributionRecord::new(p).unwrap_err(), invalid("flags", "larger than 2048 bytes"));
 }
+
+#[test]
+fn stored_json_reads_back_to_the_same_record() {
+    let record = ContributionRecord::new(parts()).unwrap();
+    assert_eq!(ContributionRecord::from_json(&record.to_json()).unwrap(), record);
+    let from_report = ContributionRecord::from_report(&report("A sentence of plain prose for the record."), DATASET).unwrap();
+    assert_eq!(ContributionRecord::from_json(&from_report.to_json()).unwrap(), from_report);
+}
+
+#[test]
+fn stored_json_is_validated_again_and_gains_no_field() {
+    let json = ContributionRecord::new(parts()).unwrap().to_json();
+    let tampered = [
+        json.replace("\"quality_score\":87", "\"quality_score\":101"),
+        json.replace(&"ab".repeat(32), "not-a-hash"),
+        json.replace("\"byte_size\":1234", "\"byte_size\":1234,\"content\":\"the file's text\""),
+        json.replace("\"detected_type\":\"text\"", "\"detected_type\":\"pdf\""),
+        json.replace("\"pii_email\":2", "\"pii_email\":\"someone@example.org\""),
+        json.replace(",\"model_id\":\"sentence-transformers/all-MiniLM-L6-v2\"", ""),
+        "[]".to_owned(),
+        String::new(),
+    ];
+    for bad in tampered {
+        let error = ContributionRecord::from_json(&bad).unwrap_err();
+        assert!(!error.to_string().contains("someone@example.org") && !error.to_string().contains("file's text"), "{error}");
+    }
+}

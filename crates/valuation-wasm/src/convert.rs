@@ -96,3 +96,167 @@ pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> 
 pub fn report_json(report: &Report) -> Result<String, JsValue> {
     serde_json::to_string_pretty(report).map_err(|e| error("internal", &e.to_string()))
 }
+
+// ---- submit (crate::submit) ----
+
+/// `submitRecords`' first argument; see `SubmitConfig` in the TypeScript section below.
+pub struct SubmitConfig {
+    pub url: String,
+    pub anon_key: String,
+    pub timeout: std::time::Duration,
+    pub retry: valuation_submit::RetryPolicy,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SubmitConfigJs {
+    url: String,
+    anon_key: String,
+    timeout_ms: Option<u32>,
+    retry: Option<RetryJs>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RetryJs {
+    max_attempts: Option<u32>,
+    base_delay_ms: Option<u32>,
+    max_delay_ms: Option<u32>,
+    max_retry_after_ms: Option<u32>,
+    max_total_delay_ms: Option<u32>,
+}
+
+const DEFAULT_SUBMIT_TIMEOUT_MS: u32 = 30_000;
+
+pub fn submit_config(value: JsValue) -> Result<SubmitConfig, JsValue> {
+    use std::time::Duration;
+    let invalid = |m: &str| submit_error_value("invalid_config", m, None);
+    let js: SubmitConfigJs = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e.to_string()))?;
+    if !(js.url.starts_with("https://") || js.url.starts_with("http://")) {
+        return Err(invalid("url must be the project's http(s) URL"));
+    }
+    if js.anon_key.is_empty() {
+        return Err(invalid("anonKey is empty"));
+    }
+    let ms = |v: Option<u32>, default: Duration| v.map_or(default, |v| Duration::from_millis(v.into()));
+    let mut retry = valuation_submit::RetryPolicy::default();
+    if let Some(r) = js.retry {
+        retry.max_attempts = r.max_attempts.unwrap_or(retry.max_attempts).max(1);
+        retry.base_delay = ms(r.base_delay_ms, retry.base_delay);
+        retry.max_delay = ms(r.max_delay_ms, retry.max_delay);
+        retry.max_retry_after = ms(r.max_retry_after_ms, retry.max_retry_after);
+        retry.max_total_delay = ms(r.max_total_delay_ms, retry.max_total_delay);
+    }
+    Ok(SubmitConfig {
+        url: js.url,
+        anon_key: js.anon_key,
+        timeout: Duration::from_millis(js.timeout_ms.unwrap_or(DEFAULT_SUBMIT_TIMEOUT_MS).max(1).into()),
+        retry,
+    })
+}
+
+pub fn record_error(e: valuation_submit::RecordError) -> JsValue {
+    let code = match e {
+        valuation_submit::RecordError::NoModel => "no_model",
+        valuation_submit::RecordError::Invalid { .. } => "invalid_record",
+    };
+    submit_error_value(code, &e.to_string(), None)
+}
+
+/// A `SubmitError` (name "SubmitError"): `code`, `transient` (submit the same records again
+/// later), `status`, `attempts`, `retryAfterMs` and PostgREST's body as `postgrest`.
+pub fn submit_error(e: &valuation_submit::SubmitError) -> JsValue {
+    use valuation_submit::SubmitError as E;
+    let err = submit_error_value(e.code(), &e.to_string(), Some(e.is_transient()));
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&err, &key.into(), &value);
+    };
+    if let Some(status) = e.status() {
+        set("status", status.into());
+    }
+    let attempts = match e {
+        E::RateLimited { attempts, .. } | E::ServerError { attempts, .. } | E::Network { attempts, .. } | E::Timeout { attempts } => {
+            Some(*attempts)
+        }
+        _ => None,
+    };
+    if let Some(attempts) = attempts {
+        set("attempts", attempts.into());
+    }
+    if let E::RateLimited { retry_after: Some(after), .. } = e {
+        set("retryAfterMs", (after.as_millis() as f64).into());
+    }
+    if let Some(body) = e.postgrest() {
+        let fields = js_sys::Object::new();
+        for (key, value) in [("code", &body.code), ("message", &body.message), ("details", &body.details), ("hint", &body.hint)] {
+            let _ = Reflect::set(&fields, &key.into(), &value.as_deref().map_or(JsValue::NULL, JsValue::from));
+        }
+        set("postgrest", fields.into());
+    }
+    err
+}
+
+fn submit_error_value(code: &str, message: &str, transient: Option<bool>) -> JsValue {
+    let err = JsError::new(message);
+    err.set_name("SubmitError");
+    let _ = Reflect::set(&err, &"code".into(), &code.into());
+    let _ = Reflect::set(&err, &"transient".into(), &transient.unwrap_or(false).into());
+    err.into()
+}
+
+pub fn receipt(receipt: &valuation_submit::SubmitReceipt) -> JsValue {
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &"records".into(), &(receipt.records as u32).into());
+    let _ = Reflect::set(&out, &"requests".into(), &receipt.requests.into());
+    out.into()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const SUBMIT_TS_TYPES: &'static str = r#"
+/** Where and how `submitRecords` sends; only `url` and `anonKey` are required. */
+export interface SubmitConfig {
+  /** The Supabase project URL, e.g. "https://<ref>.supabase.co" (no /rest/v1). */
+  url: string;
+  /** The project's anon (publishable) key, sent as `apikey`. */
+  anonKey: string;
+  /** Per request, the whole exchange (default 30000). */
+  timeoutMs?: number;
+  retry?: {
+    /** Requests per batch, the first included (default 5; 1 = never retry). */
+    maxAttempts?: number;
+    /** First backoff ceiling, doubling per retry (default 500). */
+    baseDelayMs?: number;
+    /** Ceiling of one wait (default 8000). */
+    maxDelayMs?: number;
+    /** The longest Retry-After waited out; longer ends the submit with `rate_limited`. */
+    maxRetryAfterMs?: number;
+    /** All waits of one request together (default 60000). */
+    maxTotalDelayMs?: number;
+  };
+}
+
+/** Every submit failure: `code` is stable; `transient` means "submit the same records again later". */
+export interface SubmitError extends Error {
+  name: "SubmitError";
+  code:
+    | "rls_denied" | "expired_token" | "unauthorized" | "forbidden" | "constraint_violation"
+    | "unknown_column" | "bad_request" | "not_found" | "conflict" | "missing_reference"
+    | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
+    | "timeout" | "invalid_config" | "invalid_record" | "no_model";
+  transient: boolean;
+  /** The HTTP status of the final answer, when one arrived. */
+  status?: number;
+  /** Requests made for the batch that failed, retries included. */
+  attempts?: number;
+  retryAfterMs?: number;
+  /** PostgREST's error body (`code` is the SQLSTATE or PGRST code). */
+  postgrest?: { code: string | null; message: string | null; details: string | null; hint: string | null };
+}
+
+export interface SubmitReceipt {
+  /** Records stored (now, or already before: a resubmit is not an error). */
+  records: number;
+  /** HTTP requests made, retries included. */
+  requests: number;
+}
+"#;

@@ -7,6 +7,7 @@ mod file_buffer;
 pub mod gloo;
 mod panic;
 mod score;
+pub mod submit;
 mod valuation;
 
 pub use embedder::JsEmbedder;

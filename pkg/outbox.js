@@ -1,0 +1,98 @@
+// The outbox: every record is written here before it is sent and deleted only once the database
+// has acknowledged it, so a record survives being offline, a server outage and a closed tab.
+// Entries are keyed like the database's unique key (user, dataset, content hash): storing the
+// same file twice keeps one entry, and a resend after a lost acknowledgement is ignored by the
+// database. Records are metadata only (see ContributionRecord); the file never gets here.
+
+const DEFAULT_DB = 'dataunion-valuation-outbox';
+const STORE = 'records';
+
+export function entryKey(owner, record) {
+  return `${owner} ${record.dataset_id} ${record.content_sha256}`;
+}
+
+/** IndexedDB outbox: survives reloads; shared by the tabs of one origin. */
+export class IndexedDbOutbox {
+  constructor(name = DEFAULT_DB) {
+    this.name = name;
+    this.db = null;
+  }
+
+  open() {
+    this.db ??= new Promise((resolve, reject) => {
+      const req = indexedDB.open(this.name, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' }).createIndex('owner', 'owner');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('the outbox database is blocked by another tab upgrading it'));
+    });
+    return this.db;
+  }
+
+  async tx(mode, fn) {
+    const db = await this.open();
+    const tx = db.transaction(STORE, mode, { durability: 'strict' });
+    const result = fn(tx.objectStore(STORE));
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('outbox transaction aborted'));
+    });
+    return result;
+  }
+
+  /** Resolves once the entry is durably stored. */
+  put(entry) {
+    return this.tx('readwrite', (store) => { store.put(entry); });
+  }
+
+  async list(owner) {
+    let req;
+    await this.tx('readonly', (store) => { req = store.index('owner').getAll(owner); });
+    return req.result.sort((a, b) => a.queuedAt - b.queuedAt);
+  }
+
+  delete(keys) {
+    return this.tx('readwrite', (store) => { for (const key of keys) store.delete(key); });
+  }
+
+  /** Rewrites entries that are still there: one another tab has sent meanwhile stays gone. */
+  update(entries) {
+    return this.tx('readwrite', (store) => {
+      for (const entry of entries) {
+        const req = store.getKey(entry.key);
+        req.onsuccess = () => { if (req.result !== undefined) store.put(entry); };
+      }
+    });
+  }
+
+  close() {
+    this.db?.then((db) => db.close(), () => {});
+    this.db = null;
+  }
+}
+
+/** Where IndexedDB is absent (Node) or turned off: the same contract for the page's lifetime. */
+export class MemoryOutbox {
+  constructor() {
+    this.entries = new Map();
+  }
+
+  async put(entry) {
+    this.entries.set(entry.key, structuredClone(entry));
+  }
+
+  async list(owner) {
+    return [...this.entries.values()].filter((e) => e.owner === owner).sort((a, b) => a.queuedAt - b.queuedAt).map((e) => structuredClone(e));
+  }
+
+  async delete(keys) {
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  async update(entries) {
+    for (const entry of entries) if (this.entries.has(entry.key)) this.entries.set(entry.key, structuredClone(entry));
+  }
+
+  close() {}
+}

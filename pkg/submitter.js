@@ -1,0 +1,214 @@
+// Submitting valued files' records to Supabase, with the outbox in front: submit() stores the
+// record, then sends whatever the outbox holds for the signed-in user. The sending itself is
+// Rust (crates/valuation-submit over fetch): batching, retries with jittered backoff,
+// Retry-After, typed errors. This file only decides what stays in the outbox.
+//
+// A record leaves the outbox when the database acknowledged it (stored now or before), or when
+// the database refuses it for good (the error is returned to whoever is waiting). It stays when
+// trying later can help: offline, server errors, rate limits, an expired or missing session.
+
+import { SubmitError, ValuationError } from './errors.js';
+import { IndexedDbOutbox, MemoryOutbox, entryKey } from './outbox.js';
+
+const CHUNK_RECORDS = 500;
+// These need a fresh session, not a different record: keep the record for the next token.
+const NEEDS_SESSION = new Set(['expired_token', 'unauthorized']);
+const DEFAULT_RETRY_INTERVAL_MS = 30_000;
+const LOCK_NAME = 'dataunion-valuation-outbox';
+
+/** The user a token belongs to (its `sub`), read without verifying: the server verifies. */
+export function tokenOwner(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    return typeof json.sub === 'string' && json.sub ? json.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+function defaultOutbox(option) {
+  if (option === false || typeof indexedDB === 'undefined') return new MemoryOutbox();
+  if (option && typeof option === 'object') return option;
+  return new IndexedDbOutbox(typeof option === 'string' ? option : undefined);
+}
+
+export class Submitter {
+  constructor(backend, options) {
+    const { supabaseUrl, anonKey, timeoutMs, retry } = options;
+    if (typeof supabaseUrl !== 'string' || typeof anonKey !== 'string') {
+      throw new SubmitError('invalid_config', 'createSubmitter needs { supabaseUrl, anonKey }');
+    }
+    this.backend = backend;
+    this.config = { url: supabaseUrl, anonKey, ...(timeoutMs !== undefined && { timeoutMs }), ...(retry && { retry }) };
+    this.accessToken = options.accessToken;
+    this.datasetId = options.datasetId;
+    this.outbox = defaultOutbox(options.outbox);
+    this.retryIntervalMs = options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
+    this.onFlush = options.onFlush;
+    this.outcomes = new Map();
+    this.waiting = new Set(); // keys a submit() call is waiting on: only their outcomes are kept
+    this.queue = Promise.resolve();
+    this.timer = null;
+    this.disposed = false;
+    this.onOnline = () => this.flush().catch(() => {});
+    globalThis.addEventListener?.('online', this.onOnline);
+    this.started = options.flushOnStart === false ? Promise.resolve(emptyResult()) : this.flush();
+  }
+
+  setAccessToken(token) {
+    this.accessToken = token;
+  }
+
+  async token() {
+    const token = typeof this.accessToken === 'function' ? await this.accessToken() : this.accessToken;
+    if (typeof token !== 'string' || !token) throw new SubmitError('unauthorized', 'no access token: sign in first');
+    const owner = tokenOwner(token);
+    if (!owner) throw new SubmitError('unauthorized', 'the access token names no user (an anon key?): sign in first');
+    return { token, owner };
+  }
+
+  async submit(report, options = {}) {
+    this.checkAlive();
+    const datasetId = options.datasetId ?? this.datasetId;
+    if (typeof datasetId !== 'string') throw new SubmitError('invalid_record', 'submit() needs a datasetId (option or createSubmitter default)');
+    const reportJson = typeof report === 'string' ? report : JSON.stringify(report);
+    const recordJson = await this.backend.record(reportJson, datasetId);
+    const record = JSON.parse(recordJson);
+    const { owner } = await this.token();
+    const key = entryKey(owner, record);
+    this.outcomes.delete(key);
+    this.waiting.add(key);
+    let outcome;
+    try {
+      await this.outbox.put({ key, owner, record: recordJson, queuedAt: Date.now(), attempts: 0, lastError: null });
+      await this.flush();
+      outcome = this.outcomes.get(key);
+    } finally {
+      this.waiting.delete(key);
+      this.outcomes.delete(key);
+    }
+    if (outcome?.sent) return { status: 'sent', record };
+    if (outcome?.error && !outcome.kept) throw outcome.error;
+    return { status: 'queued', record, error: outcome?.error ?? null };
+  }
+
+  /** Sends everything the outbox holds for the signed-in user; one flush at a time, per origin. */
+  flush() {
+    if (this.disposed) return Promise.resolve(emptyResult());
+    const run = this.queue.then(() => withLock(() => this.flushOnce()));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  async pending() {
+    const { owner } = await this.token();
+    return (await this.outbox.list(owner)).length;
+  }
+
+  async flushOnce() {
+    clearTimeout(this.timer);
+    const result = emptyResult();
+    let session;
+    try {
+      session = await this.token();
+    } catch (error) {
+      result.error = error;
+      return this.report(result);
+    }
+    const entries = await this.outbox.list(session.owner);
+    for (let i = 0; i < entries.length && !this.disposed; i += CHUNK_RECORDS) {
+      const failure = await this.send(entries.slice(i, i + CHUNK_RECORDS), session.token, result);
+      if (!failure) continue;
+      const rest = entries.slice(i).filter((e) => !this.outcomes.get(e.key)?.sent);
+      for (const entry of rest) {
+        entry.attempts += 1;
+        entry.lastError = { code: failure.code, message: failure.message };
+        this.outcomes.set(entry.key, { error: failure, kept: true });
+      }
+      await this.outbox.update(rest);
+      result.queued = rest.length;
+      result.error = failure;
+      if (!NEEDS_SESSION.has(failure.code)) this.schedule(failure.retryAfterMs);
+      break;
+    }
+    for (const key of this.outcomes.keys()) if (!this.waiting.has(key)) this.outcomes.delete(key);
+    return this.report(result);
+  }
+
+  /** Resolves null when every record is settled (sent or refused for good), else the error. */
+  async send(entries, token, result) {
+    try {
+      await this.backend.send(this.config, entries.map((e) => e.record), token);
+    } catch (error) {
+      const permanent = error instanceof SubmitError && !error.transient && !NEEDS_SESSION.has(error.code);
+      if (!permanent) return error;
+      if (entries.length > 1) {
+        // One refused record fails its whole batch: find it, send the others.
+        for (const entry of entries) {
+          const failure = await this.send([entry], token, result);
+          if (failure) return failure;
+        }
+        return null;
+      }
+      await this.outbox.delete([entries[0].key]);
+      this.outcomes.set(entries[0].key, { error, kept: false });
+      result.rejected.push({ record: JSON.parse(entries[0].record), error });
+      return null;
+    }
+    await this.outbox.delete(entries.map((e) => e.key));
+    for (const entry of entries) this.outcomes.set(entry.key, { sent: true });
+    result.sent += entries.length;
+    return null;
+  }
+
+  report(result) {
+    try {
+      this.onFlush?.(result);
+    } catch {
+      // A listener's bug must not turn a successful flush into a failure.
+    }
+    return result;
+  }
+
+  schedule(retryAfterMs) {
+    if (this.disposed || !(this.retryIntervalMs > 0)) return;
+    this.timer = setTimeout(() => this.flush().catch(() => {}), Math.max(retryAfterMs ?? 0, this.retryIntervalMs));
+    this.timer?.unref?.();
+  }
+
+  checkAlive() {
+    if (this.disposed) throw new ValuationError('disposed', 'this submitter was disposed');
+  }
+
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.timer);
+    globalThis.removeEventListener?.('online', this.onOnline);
+    this.backend.dispose();
+    this.outbox.close();
+  }
+}
+
+function emptyResult() {
+  return { sent: 0, queued: 0, rejected: [], error: null };
+}
+
+/** Tabs of one origin share the outbox: one flush at a time, so a record is not sent by two. */
+function withLock(fn) {
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request(LOCK_NAME, fn) : fn();
+}
+
+/** What createSubmitter()/createNodeSubmitter() hand out: the API of index.d.ts, nothing internal. */
+export function publicSubmitter(submitter) {
+  return {
+    submit: (report, options) => submitter.submit(report, options),
+    flush: () => submitter.flush(),
+    pending: () => submitter.pending(),
+    started: submitter.started,
+    setAccessToken: (token) => submitter.setAccessToken(token),
+    dispose: () => submitter.dispose(),
+  };
+}
