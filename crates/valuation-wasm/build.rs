@@ -4,23 +4,33 @@
 use std::path::PathBuf;
 
 fn main() {
-    for var in ["VALUATION_MODEL_DIR", "VALUATION_CACHE", "VALUATION_SHARED", "HOME"] {
+    for var in [
+        "VALUATION_MODEL_DIR",
+        "VALUATION_CACHE",
+        "VALUATION_SHARED",
+        "HOME",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let model = std::env::var_os("VALUATION_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("VALUATION_CACHE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                    .join(".cache/dataunion-valuation")
-            })
-            .join("models/all-MiniLM-L6-v2")
-    });
+    let model = std::env::var_os("VALUATION_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("VALUATION_CACHE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                        .join(".cache/dataunion-valuation")
+                })
+                .join("models/all-MiniLM-L6-v2")
+        });
     let shared = std::env::var_os("VALUATION_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest.join("../../../shared"));
-    println!("cargo:rustc-env=VALUATION_TEST_MODEL_DIR={}", model.display());
+    println!(
+        "cargo:rustc-env=VALUATION_TEST_MODEL_DIR={}",
+        model.display()
+    );
     println!("cargo:rerun-if-env-changed=VALUATION_NATIVE_EMBEDDINGS");
     // The native CLI's embeddings of the corpus, for the browser-equals-native test; an empty
     // stand-in when absent, which that test reports with the command that makes the real one.
@@ -32,12 +42,16 @@ fn main() {
         }
         None => std::fs::write(&native_copy, b"").unwrap(),
     }
-    println!("cargo:rustc-env=VALUATION_TEST_SHARED_DIR={}", shared.display());
+    println!(
+        "cargo:rustc-env=VALUATION_TEST_SHARED_DIR={}",
+        shared.display()
+    );
     // The native CLI's reports of tests/data/score/*, for the browser-equals-native report test.
     println!("cargo:rerun-if-env-changed=VALUATION_NATIVE_REPORTS");
     let reports = std::env::var_os("VALUATION_NATIVE_REPORTS").map(PathBuf::from);
     for name in ["speech.txt", "documents.csv", "documents.jsonl"] {
-        let copy = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join(format!("native-report-{name}.json"));
+        let copy = PathBuf::from(std::env::var("OUT_DIR").unwrap())
+            .join(format!("native-report-{name}.json"));
         match &reports {
             Some(dir) => {
                 let src = dir.join(format!("{name}.json"));

@@ -4,20 +4,11 @@
 // panic or out-of-memory failing one file while the queue goes on. Started by tests/pkg/run.sh.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { OUT, ROOT, env, launchBrowser, openTestPage, startServer } from './harness.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (tests/pkg/run.sh sets it)`);
-  return v;
-};
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const PKG = path.join(import.meta.dirname, 'node_modules/@dataunion/valuation');
 const MODEL = env('VALUATION_MODEL_DIR');
-const OUT = path.join(ROOT, 'target/pkg-tests');
 // Must match the domain test.sh gives the native CLI for target/test-data/reports.
 const DOMAIN = 'The government of the United States: Congress, the economy and public policy.';
 
@@ -36,19 +27,10 @@ function badModelDir() {
 }
 
 before(async () => {
-  fs.mkdirSync(OUT, { recursive: true });
-  const portFile = path.join(OUT, 'port');
-  fs.rmSync(portFile, { force: true });
-  server = spawn('node', [path.join(ROOT, 'tests/bench/browser-embed/server.mjs'), portFile,
-    `/=${path.join(import.meta.dirname, 'web')}`, `/pkg=${PKG}`, `/model=${MODEL}`, `/model-bad=${badModelDir()}`,
-    `/data=${path.join(ROOT, 'tests/data/score')}`], { stdio: 'inherit' });
-  for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
-  base = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  ({ server, base } = await startServer('browser', {
+    '/model': MODEL, '/model-bad': badModelDir(), '/data': path.join(ROOT, 'tests/data/score'),
+  }));
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -58,13 +40,9 @@ after(async () => {
 
 /** A page on the test origin; `requests` collects every URL it (and its workers) fetch. */
 async function openPage(context) {
-  const page = await context.newPage();
   const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
   context.on('request', (r) => requests.push(r.url()));
-  await context.route((u) => !u.hostname.startsWith('127.0.0.1'), (r) => r.abort());
-  await page.goto(`${base}/`);
-  await page.waitForFunction(() => document.title === 'ready');
+  const page = await openTestPage(context, base);
   return { page, requests };
 }
 

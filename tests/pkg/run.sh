@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The npm package's tests: installs the packed tarball (target/pkg, from scripts/build-pkg.sh)
 # next to playwright-core and TypeScript, type-checks a user's code against its declarations,
-# runs the browser tests in headless Chromium, then verify() under Node on the browser's report.
+# runs the browser tests in headless Chromium, then verify() under Node on the browser's report,
+# then the submit tests against a local PostgreSQL + test gateway (scripts/with-stack.sh).
 # Needs VALUATION_MODEL_DIR and VALUATION_NATIVE_REPORTS (scripts/test.sh sets both).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,3 +18,5 @@ echo "pkg-tests: browser (headless Chromium)" >&2
 node --test --test-concurrency=1 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
 node --test verify.test.mjs
+echo "pkg-tests: submit (headless Chromium and Node; PostgreSQL 15 + the test gateway)" >&2
+../../scripts/with-stack.sh timeout 300 node --test --test-concurrency=1 submit.test.mjs

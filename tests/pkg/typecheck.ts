@@ -1,8 +1,8 @@
 // Compiled with tsc --noEmit against the installed package: the types users get must describe
 // the API as it is. Not run; type errors fail the test.
-import { createValuator, DEFAULT_MODEL, ValuationError } from '@dataunion/valuation';
-import type { Report, ValuationProgress, ScoreOptions } from '@dataunion/valuation';
-import { createNodeValuator, verify } from '@dataunion/valuation/node';
+import { createSubmitter, createValuator, DEFAULT_MODEL, SubmitError, ValuationError } from '@dataunion/valuation';
+import type { FlushResult, Report, SubmitResult, ValuationProgress, ScoreOptions } from '@dataunion/valuation';
+import { createNodeSubmitter, createNodeValuator, verify } from '@dataunion/valuation/node';
 
 async function browser(file: File): Promise<number> {
   const valuator = createValuator({ model: { baseUrl: DEFAULT_MODEL.baseUrl }, workers: 'auto' });
@@ -32,4 +32,30 @@ async function node(bytes: Uint8Array, report: Report): Promise<boolean> {
   return v.verify(bytes, again, { sampleSize: options.sample_size }) && (await verify(bytes, report, { modelDir: '/m' }));
 }
 
-export { browser, node };
+async function submit(report: Report, session: () => Promise<string | undefined>): Promise<string> {
+  const submitter = createSubmitter({
+    supabaseUrl: 'https://project.supabase.co',
+    anonKey: 'anon',
+    accessToken: session,
+    datasetId: '00000000-0000-4000-8000-000000000000',
+    onFlush: (r: FlushResult) => void r.rejected.map((x) => x.record.content_sha256 + x.error.code),
+  });
+  try {
+    const result: SubmitResult = await submitter.submit(report);
+    if (result.status === 'queued') return `queued: ${result.error?.code ?? 'waiting'}; ${await submitter.pending()} pending`;
+    return `stored ${result.record.quality_score} for ${result.record.content_sha256}`;
+  } catch (e) {
+    if (e instanceof SubmitError) return `${e.code} ${e.status ?? ''} ${e.transient} ${e.postgrest?.code ?? ''}`;
+    throw e;
+  } finally {
+    submitter.dispose();
+  }
+}
+
+async function nodeSubmit(report: Report): Promise<number> {
+  const s = createNodeSubmitter({ supabaseUrl: 'http://127.0.0.1:54321', anonKey: 'anon', accessToken: 'jwt', retry: { maxAttempts: 2 } });
+  await s.submit(report, { datasetId: '00000000-0000-4000-8000-000000000000' });
+  return (await s.flush()).sent;
+}
+
+export { browser, node, submit, nodeSubmit };

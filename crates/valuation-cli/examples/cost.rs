@@ -20,7 +20,10 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            PEAK.fetch_max(LIVE.fetch_add(layout.size(), Relaxed) + layout.size(), Relaxed);
+            PEAK.fetch_max(
+                LIVE.fetch_add(layout.size(), Relaxed) + layout.size(),
+                Relaxed,
+            );
         }
         p
     }
@@ -36,11 +39,30 @@ static ALLOC: Counting = Counting;
 const MB: f64 = 1024.0 * 1024.0;
 
 fn main() {
-    let dir = std::path::PathBuf::from(std::env::var_os("VALUATION_MODEL_DIR").expect("set VALUATION_MODEL_DIR"));
-    let read = |n: &str| std::fs::read(dir.join(n)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(n).display()));
-    let (config, tokenizer, weights) = (read(ModelSpec::CONFIG_FILE), read(ModelSpec::TOKENIZER_FILE), read(ModelSpec::WEIGHTS_FILE));
-    let files = ModelFiles { config_json: &config, tokenizer_json: &tokenizer, weights_safetensors: &weights };
-    let embedder = Embedder::from_bytes(files, &EmbedOptions { batch_size: 8, ..EmbedOptions::default() }).expect("model");
+    let dir = std::path::PathBuf::from(
+        std::env::var_os("VALUATION_MODEL_DIR").expect("set VALUATION_MODEL_DIR"),
+    );
+    let read = |n: &str| {
+        std::fs::read(dir.join(n)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(n).display()))
+    };
+    let (config, tokenizer, weights) = (
+        read(ModelSpec::CONFIG_FILE),
+        read(ModelSpec::TOKENIZER_FILE),
+        read(ModelSpec::WEIGHTS_FILE),
+    );
+    let files = ModelFiles {
+        config_json: &config,
+        tokenizer_json: &tokenizer,
+        weights_safetensors: &weights,
+    };
+    let embedder = Embedder::from_bytes(
+        files,
+        &EmbedOptions {
+            batch_size: 8,
+            ..EmbedOptions::default()
+        },
+    )
+    .expect("model");
     drop((config, tokenizer, weights));
     let options = ScoreOptions::default();
     for path in std::env::args().skip(1) {

@@ -39,7 +39,10 @@ pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
                 .with_context(|| format!("opening {}", args.file.display()))?,
         )
     };
-    let options = EmbedOptions { batch_size: args.batch_size, ..Default::default() };
+    let options = EmbedOptions {
+        batch_size: args.batch_size,
+        ..Default::default()
+    };
     let embedder = model_dir::load_embedder(model, options)?;
     let mut reader = std::io::BufReader::new(input);
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -47,7 +50,10 @@ pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let eof = reader.read_until(b'\n', &mut buf).context("reading input")? == 0;
+        let eof = reader
+            .read_until(b'\n', &mut buf)
+            .context("reading input")?
+            == 0;
         if !eof {
             let line = strip_newline(&buf);
             let text = String::from_utf8_lossy(line);
@@ -55,7 +61,9 @@ pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
             lines.push(text.into_owned());
         }
         if lines.len() == CHUNK_LINES || (eof && !lines.is_empty()) {
-            let vectors = embedder.embed(&lines).map_err(|e| anyhow::anyhow!("[{}] {e}", e.code()))?;
+            let vectors = embedder
+                .embed(&lines)
+                .map_err(|e| anyhow::anyhow!("[{}] {e}", e.code()))?;
             write_vectors(&mut out, &vectors, args.format)?;
             lines.clear();
         }
@@ -65,7 +73,9 @@ pub fn run(args: &EmbedArgs, model: Option<&Path>) -> Result<()> {
     }
     out.flush()?;
     if lossy > 0 {
-        eprintln!("valuation: {lossy} line(s) had invalid UTF-8, replaced by U+FFFD before embedding");
+        eprintln!(
+            "valuation: {lossy} line(s) had invalid UTF-8, replaced by U+FFFD before embedding"
+        );
     }
     Ok(())
 }

@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "valuation", version, about = "Value data files the way the browser does, natively")]
+#[command(
+    name = "valuation",
+    version,
+    about = "Value data files the way the browser does, natively"
+)]
 struct Cli {
     /// Folder with config.json, tokenizer.json and model.safetensors. Default: $VALUATION_MODEL_DIR,
     /// else the cache that scripts/fetch-model.sh fills.

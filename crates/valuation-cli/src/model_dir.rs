@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use valuation_core::{Embedder, EmbedOptions, ModelFiles, ModelSpec};
+use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec};
 
 /// `--model`, else `$VALUATION_MODEL_DIR`, else the fetch script's cache. Only the default cache
 /// is held to the default model's weights hash: `--model` may point at any compatible model.
@@ -14,12 +14,16 @@ pub fn resolve(explicit: Option<&Path>) -> (PathBuf, bool) {
     if let Some(dir) = std::env::var_os("VALUATION_MODEL_DIR") {
         return (PathBuf::from(dir), false);
     }
-    let cache = std::env::var_os("VALUATION_CACHE").map(PathBuf::from).unwrap_or_else(|| {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache"));
-        base.join("dataunion-valuation")
-    });
+    let cache = std::env::var_os("VALUATION_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let base = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache")
+                });
+            base.join("dataunion-valuation")
+        });
     (cache.join("models").join("all-MiniLM-L6-v2"), true)
 }
 

@@ -37,7 +37,13 @@ pub struct DatasetRefArgs {
 }
 
 fn load(model: Option<&Path>) -> Result<Embedder> {
-    model_dir::load_embedder(model, EmbedOptions { batch_size: 8, ..EmbedOptions::default() })
+    model_dir::load_embedder(
+        model,
+        EmbedOptions {
+            batch_size: 8,
+            ..EmbedOptions::default()
+        },
+    )
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -47,10 +53,16 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 pub fn run_score(args: &ScoreArgs, model: Option<&Path>) -> Result<()> {
     let bytes = read(&args.file)?;
     let dataset = match &args.dataset {
-        Some(p) => Some(DatasetRef::from_json(&read(p)?).with_context(|| format!("{}", p.display()))?),
+        Some(p) => {
+            Some(DatasetRef::from_json(&read(p)?).with_context(|| format!("{}", p.display()))?)
+        }
         None => None,
     };
-    let options = ScoreOptions { domain: args.domain.clone(), sample_size: args.sample_size, ..ScoreOptions::default() };
+    let options = ScoreOptions {
+        domain: args.domain.clone(),
+        sample_size: args.sample_size,
+        ..ScoreOptions::default()
+    };
     let embedder = load(model)?;
     let report = score::score(&bytes, &options, &embedder, dataset.as_ref())
         .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
@@ -66,7 +78,9 @@ fn line<D>(name: &str, s: &Option<Sub<D>>) {
     match s {
         Some(s) => {
             let worst = s.thresholds.iter().min_by_key(|t| t.score);
-            let note = worst.filter(|t| t.score < 100).map_or(String::new(), |t| format!("  worst: {} = {} (limit {})", t.name, t.value, t.limit));
+            let note = worst.filter(|t| t.score < 100).map_or(String::new(), |t| {
+                format!("  worst: {} = {} (limit {})", t.name, t.value, t.limit)
+            });
             println!("  {name:<11} {:>3}  weight {:.2}{note}", s.score, s.weight);
         }
         None => println!("  {name:<11}   -  (does not apply)"),
@@ -76,7 +90,15 @@ fn line<D>(name: &str, s: &Option<Sub<D>>) {
 fn print_readable(path: &Path, r: &Report) {
     let f = &r.file;
     println!("{}: {}/100", path.display(), r.score);
-    println!("  {:?}, {} bytes, {} units ({} duplicates), {} embedded, sha256 {}", f.kind, f.size, f.units, f.duplicate_units, f.sampled_units, &f.sha256[..16]);
+    println!(
+        "  {:?}, {} bytes, {} units ({} duplicates), {} embedded, sha256 {}",
+        f.kind,
+        f.size,
+        f.units,
+        f.duplicate_units,
+        f.sampled_units,
+        &f.sha256[..16]
+    );
     let s = &r.subscores;
     line("quality", &s.quality);
     line("repetition", &s.repetition);
@@ -99,13 +121,22 @@ pub fn run_dataset_ref(args: &DatasetRefArgs, model: Option<&Path>) -> Result<()
     let mut builder = DatasetRefBuilder::default();
     for path in &args.files {
         let bytes = read(path)?;
-        let analysis = score::analyze(&bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let embedded = score::embed(&analysis, &options, &embedder).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let analysis = score::analyze(&bytes, &options)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let embedded = score::embed(&analysis, &options, &embedder)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         builder.add_file(&analysis.file.sha256, analysis.unit_hashes.iter().copied());
         builder.add_embeddings(&options.model_id, &embedded.units);
     }
     let reference = builder.build();
-    std::fs::write(&args.output, serde_json::to_vec(&reference)?).with_context(|| format!("writing {}", args.output.display()))?;
-    eprintln!("valuation: {} files, {} unit hashes, {} sketches -> {}", reference.files, reference.unit_hash_count(), reference.sketches.len(), args.output.display());
+    std::fs::write(&args.output, serde_json::to_vec(&reference)?)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "valuation: {} files, {} unit hashes, {} sketches -> {}",
+        reference.files,
+        reference.unit_hash_count(),
+        reference.sketches.len(),
+        args.output.display()
+    );
     Ok(())
 }

@@ -37,16 +37,27 @@ fn embed_writes_one_json_array_per_line_and_f32_rows_alike() {
     let input = b"The cat sat on the mat.\n\nA second sentence.\r\n";
     let file = temp_file("three.txt", input);
     let json = valuation(&["embed", file.to_str().unwrap()], b"");
-    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
     let rows = json_rows(&json.stdout);
-    assert_eq!(rows.len(), 3, "an empty line still gets its embedding, keeping lines aligned");
+    assert_eq!(
+        rows.len(),
+        3,
+        "an empty line still gets its embedding, keeping lines aligned"
+    );
     assert!(rows.iter().all(|r| r.len() == 384));
 
     let raw = valuation(&["embed", "--format", "f32", "-"], input);
     assert!(raw.status.success());
     assert_eq!(raw.stdout.len(), 3 * 384 * 4);
-    let floats: Vec<f32> =
-        raw.stdout.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+    let floats: Vec<f32> = raw
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
     assert_eq!(floats, rows.concat(), "JSON and f32 carry the same numbers");
 }
 
@@ -67,16 +78,27 @@ fn missing_model_folder_says_how_to_get_one() {
 
 #[test]
 fn corrupt_weights_fail_with_their_error_code() {
-    let default_dir = std::env::var_os("VALUATION_MODEL_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
-        let cache = std::env::var_os("VALUATION_CACHE").map(std::path::PathBuf::from).unwrap_or_else(|| {
-            Path::new(&std::env::var_os("HOME").unwrap()).join(".cache/dataunion-valuation")
+    let default_dir = std::env::var_os("VALUATION_MODEL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("VALUATION_CACHE")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    Path::new(&std::env::var_os("HOME").unwrap()).join(".cache/dataunion-valuation")
+                });
+            cache.join("models/all-MiniLM-L6-v2")
         });
-        cache.join("models/all-MiniLM-L6-v2")
-    });
     assert!(default_dir.is_dir(), "run scripts/fetch-model.sh first");
-    let broken = temp_file("config.json", &std::fs::read(default_dir.join("config.json")).unwrap());
+    let broken = temp_file(
+        "config.json",
+        &std::fs::read(default_dir.join("config.json")).unwrap(),
+    );
     let dir = broken.parent().unwrap();
-    std::fs::copy(default_dir.join("tokenizer.json"), dir.join("tokenizer.json")).unwrap();
+    std::fs::copy(
+        default_dir.join("tokenizer.json"),
+        dir.join("tokenizer.json"),
+    )
+    .unwrap();
     std::fs::write(dir.join("model.safetensors"), b"\x08\0\0\0\0\0\0\0{}").unwrap();
     let out = valuation(&["embed", "--model", dir.to_str().unwrap(), "-"], b"x\n");
     assert!(!out.status.success());

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 const DETERMINERS: [&str; 6] = ["the", "a", "an", "this", "these", "those"];
 /// Closed-class words that cannot normally follow a determiner.
 const CLOSED: [&str; 40] = [
-    "the", "a", "an", "of", "and", "to", "in", "is", "was", "for", "that", "with", "on", "as", "by", "at", "from",
-    "or", "but", "are", "were", "be", "been", "it", "he", "she", "they", "we", "you", "i", "his", "her", "their",
-    "its", "our", "not", "which", "who", "has", "had",
+    "the", "a", "an", "of", "and", "to", "in", "is", "was", "for", "that", "with", "on", "as",
+    "by", "at", "from", "or", "but", "are", "were", "be", "been", "it", "he", "she", "they", "we",
+    "you", "i", "his", "her", "their", "its", "our", "not", "which", "who", "has", "had",
 ];
 /// Fewer determiners than this and the measure is too noisy to use (or the text is not English).
 pub const MIN_DETERMINERS: usize = 20;
@@ -29,7 +29,9 @@ pub fn measure(text: &str) -> Coherence {
     let mut bad = 0;
     let mut prev_det = false;
     for raw in text.split_whitespace() {
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let word = raw
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
         let ends_clause = raw.ends_with(|c: char| ".,;:!?)\"".contains(c));
         if prev_det && CLOSED.contains(&word.as_str()) {
             bad += 1;
@@ -38,7 +40,10 @@ pub fn measure(text: &str) -> Coherence {
         determiners += usize::from(is_det && !ends_clause);
         prev_det = is_det && !ends_clause;
     }
-    Coherence { determiners, determiner_then_function_word: super::heuristics::ratio(bad, determiners) }
+    Coherence {
+        determiners,
+        determiner_then_function_word: super::heuristics::ratio(bad, determiners),
+    }
 }
 
 #[cfg(test)]

@@ -44,15 +44,23 @@ pub fn passes_sample(hash: u64, bits: u32) -> bool {
 impl DatasetRef {
     pub fn from_json(bytes: &[u8]) -> Result<Self, DatasetRefError> {
         let r: DatasetRef =
-            serde_json::from_slice(bytes).map_err(|e| DatasetRefError::Invalid { detail: e.to_string() })?;
+            serde_json::from_slice(bytes).map_err(|e| DatasetRefError::Invalid {
+                detail: e.to_string(),
+            })?;
         let bad = |d: &str| Err(DatasetRefError::Invalid { detail: d.into() });
         if r.format != FORMAT {
             return bad("unknown format");
         }
-        if r.unit_hashes.len() % 16 != 0 || !r.unit_hashes.bytes().all(|b| b.is_ascii_hexdigit()) || r.sample_bits > 63 {
+        if r.unit_hashes.len() % 16 != 0
+            || !r.unit_hashes.bytes().all(|b| b.is_ascii_hexdigit())
+            || r.sample_bits > 63
+        {
             return bad("unit_hashes must be 16-digit hex values");
         }
-        if r.sketches.iter().any(|s| s.len() != SKETCH_BITS / 4 || !s.bytes().all(|b| b.is_ascii_hexdigit())) {
+        if r.sketches
+            .iter()
+            .any(|s| s.len() != SKETCH_BITS / 4 || !s.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
             return bad("sketches must be 64-digit hex values");
         }
         Ok(r)
@@ -80,11 +88,19 @@ impl DatasetRef {
     }
 
     pub fn sketch_words(&self) -> Vec<[u64; 4]> {
-        self.sketches.iter().map(|s| std::array::from_fn(|i| u64::from_str_radix(&s[i * 16..i * 16 + 16], 16).unwrap_or(0))).collect()
+        self.sketches
+            .iter()
+            .map(|s| {
+                std::array::from_fn(|i| {
+                    u64::from_str_radix(&s[i * 16..i * 16 + 16], 16).unwrap_or(0)
+                })
+            })
+            .collect()
     }
 
     pub fn centroid_f32(&self) -> Option<Vec<f32>> {
-        (!self.centroid.is_empty()).then(|| normalize(self.centroid.iter().map(|v| *v as f32).collect()))
+        (!self.centroid.is_empty())
+            .then(|| normalize(self.centroid.iter().map(|v| *v as f32).collect()))
     }
 }
 
@@ -150,7 +166,10 @@ impl DatasetRefBuilder {
             if self.sum.len() < e.len() {
                 self.sum.resize(e.len(), 0.0);
             }
-            self.sum.iter_mut().zip(e).for_each(|(s, x)| *s += f64::from(*x));
+            self.sum
+                .iter_mut()
+                .zip(e)
+                .for_each(|(s, x)| *s += f64::from(*x));
             self.embedded += 1;
             self.sketches.insert(simhash(e));
         }
@@ -158,15 +177,33 @@ impl DatasetRefBuilder {
 
     pub fn build(mut self) -> DatasetRef {
         let mut bits = 0;
-        while self.units.iter().filter(|h| passes_sample(**h, bits)).count() > MAX_UNIT_HASHES {
+        while self
+            .units
+            .iter()
+            .filter(|h| passes_sample(**h, bits))
+            .count()
+            > MAX_UNIT_HASHES
+        {
             bits += 1;
         }
-        let unit_hashes = self.units.iter().filter(|h| passes_sample(**h, bits)).map(|h| format!("{h:016x}")).collect();
+        let unit_hashes = self
+            .units
+            .iter()
+            .filter(|h| passes_sample(**h, bits))
+            .map(|h| format!("{h:016x}"))
+            .collect();
         let centroid = if self.embedded == 0 {
             Vec::new()
         } else {
-            let v = normalize(self.sum.iter().map(|s| (*s / self.embedded as f64) as f32).collect());
-            v.iter().map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8).collect()
+            let v = normalize(
+                self.sum
+                    .iter()
+                    .map(|s| (*s / self.embedded as f64) as f32)
+                    .collect(),
+            );
+            v.iter()
+                .map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8)
+                .collect()
         };
         self.files.sort();
         self.files.dedup();
@@ -177,7 +214,12 @@ impl DatasetRefBuilder {
             sample_bits: bits,
             unit_hashes,
             model: self.model,
-            sketches: self.sketches.iter().take(MAX_SKETCHES).map(|s| s.iter().map(|w| format!("{w:016x}")).collect()).collect(),
+            sketches: self
+                .sketches
+                .iter()
+                .take(MAX_SKETCHES)
+                .map(|s| s.iter().map(|w| format!("{w:016x}")).collect())
+                .collect(),
             centroid,
         }
     }
@@ -202,7 +244,12 @@ mod tests {
     #[test]
     fn simhash_tracks_angle() {
         let a = normalize((0..384).map(|i| (i as f32).sin()).collect());
-        let b = normalize(a.iter().enumerate().map(|(i, x)| x + 0.01 * (i as f32).cos()).collect());
+        let b = normalize(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| x + 0.01 * (i as f32).cos())
+                .collect(),
+        );
         let c = normalize((0..384).map(|i| (i as f32 * 0.7).cos()).collect());
         assert!(hamming(&simhash(&a), &simhash(&b)) < 30);
         assert!(hamming(&simhash(&a), &simhash(&c)) > 80);

@@ -8,12 +8,12 @@ pub mod embed;
 pub use embed::{EmbedError, ModelFiles, ModelSpec};
 #[cfg(feature = "model")]
 pub use embed::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
+pub mod coherence;
+pub mod dataset_ref;
 pub mod heuristics;
-pub mod text;
 pub mod intake;
 pub mod pii;
-pub mod coherence;
-pub mod units;
-pub mod structure;
-pub mod dataset_ref;
 pub mod score;
+pub mod structure;
+pub mod text;
+pub mod units;

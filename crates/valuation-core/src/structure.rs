@@ -9,7 +9,16 @@ use xxhash_rust::xxh3::Xxh3;
 /// Columns (or JSON key paths) tracked per file; wider files are measured on the first ones.
 pub const MAX_COLUMNS: usize = 256;
 const MAX_DISTINCT: usize = 64;
-const LABEL_NAMES: [&str; 8] = ["label", "labels", "class", "category", "target", "y", "sentiment", "intent"];
+const LABEL_NAMES: [&str; 8] = [
+    "label",
+    "labels",
+    "class",
+    "category",
+    "target",
+    "y",
+    "sentiment",
+    "intent",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum CellType {
@@ -21,7 +30,10 @@ enum CellType {
 }
 
 fn is_missing(cell: &str) -> bool {
-    matches!(cell.trim().to_ascii_lowercase().as_str(), "" | "na" | "n/a" | "nan" | "null" | "none" | "-" | "?" | "nil")
+    matches!(
+        cell.trim().to_ascii_lowercase().as_str(),
+        "" | "na" | "n/a" | "nan" | "null" | "none" | "-" | "?" | "nil"
+    )
 }
 
 fn cell_type(cell: &str) -> CellType {
@@ -31,9 +43,16 @@ fn cell_type(cell: &str) -> CellType {
         CellType::Integer
     } else if c.parse::<f64>().is_ok_and(f64::is_finite) {
         CellType::Float
-    } else if matches!(c.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no") {
+    } else if matches!(
+        c.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no"
+    ) {
         CellType::Boolean
-    } else if c.len() >= 10 && c.as_bytes()[4] == b'-' && c.as_bytes()[7] == b'-' && c[..4].bytes().all(|b| b.is_ascii_digit()) {
+    } else if c.len() >= 10
+        && c.as_bytes()[4] == b'-'
+        && c.as_bytes()[7] == b'-'
+        && c[..4].bytes().all(|b| b.is_ascii_digit())
+    {
         CellType::Date
     } else {
         CellType::Text
@@ -122,7 +141,11 @@ impl StructureStats {
         self.ragged_rows += u64::from(width != expected);
         let mut cells = Vec::with_capacity(width.min(MAX_COLUMNS));
         for (i, f) in fields.enumerate().take(MAX_COLUMNS) {
-            let name = self.names.get(i).cloned().unwrap_or_else(|| format!("column_{}", i + 1));
+            let name = self
+                .names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("column_{}", i + 1));
             cells.push((name, f));
         }
         self.columns_truncated |= width > MAX_COLUMNS;
@@ -139,7 +162,9 @@ impl StructureStats {
             hasher.update(&[0x1f]);
             hasher.update(value.as_bytes());
             hasher.update(&[0x1e]);
-            let Some(i) = self.column_index(name) else { continue };
+            let Some(i) = self.column_index(name) else {
+                continue;
+            };
             if i >= seen.len() {
                 seen.resize(i + 1, false);
                 // A key first seen now was missing from every earlier record.
@@ -183,17 +208,42 @@ impl StructureStats {
             .filter(|c| c.present > 0)
             .map(|c| *c.types.values().max().unwrap_or(&0) as f64 / c.present as f64)
             .collect();
-        let constant = cols.iter().filter(|c| self.rows >= 5 && !c.distinct_overflow && c.distinct.len() == 1).count();
-        let (label_column, label_balance) = self.label().map_or((None, None), |(n, b)| (Some(n), Some(b)));
+        let constant = cols
+            .iter()
+            .filter(|c| self.rows >= 5 && !c.distinct_overflow && c.distinct.len() == 1)
+            .count();
+        let (label_column, label_balance) = self
+            .label()
+            .map_or((None, None), |(n, b)| (Some(n), Some(b)));
         let total = self.rows + unparsed;
         Structure {
             rows: self.rows,
             columns: cols.len(),
-            parse_rate: if total == 0 { 0.0 } else { (self.rows - self.ragged_rows.min(self.rows)) as f64 / total as f64 },
-            type_consistency: if consistency.is_empty() { 0.0 } else { consistency.iter().sum::<f64>() / consistency.len() as f64 },
-            missing_cells: if cells == 0 { 1.0 } else { missing as f64 / cells as f64 },
-            constant_columns: if cols.is_empty() { 0.0 } else { constant as f64 / cols.len() as f64 },
-            duplicate_rows: if self.rows == 0 { 0.0 } else { self.duplicate_rows as f64 / self.rows as f64 },
+            parse_rate: if total == 0 {
+                0.0
+            } else {
+                (self.rows - self.ragged_rows.min(self.rows)) as f64 / total as f64
+            },
+            type_consistency: if consistency.is_empty() {
+                0.0
+            } else {
+                consistency.iter().sum::<f64>() / consistency.len() as f64
+            },
+            missing_cells: if cells == 0 {
+                1.0
+            } else {
+                missing as f64 / cells as f64
+            },
+            constant_columns: if cols.is_empty() {
+                0.0
+            } else {
+                constant as f64 / cols.len() as f64
+            },
+            duplicate_rows: if self.rows == 0 {
+                0.0
+            } else {
+                self.duplicate_rows as f64 / self.rows as f64
+            },
             label_column,
             label_balance,
         }
@@ -201,10 +251,15 @@ impl StructureStats {
 
     /// A column named like a label, with 2–20 classes, each seen in full.
     fn label(&self) -> Option<(String, f64)> {
-        let (i, col) = self.names.iter().zip(&self.columns).enumerate().find_map(|(i, (n, c))| {
-            let leaf = n.rsplit('.').next().unwrap_or(n).to_ascii_lowercase();
-            LABEL_NAMES.contains(&leaf.as_str()).then_some((i, c))
-        })?;
+        let (i, col) =
+            self.names
+                .iter()
+                .zip(&self.columns)
+                .enumerate()
+                .find_map(|(i, (n, c))| {
+                    let leaf = n.rsplit('.').next().unwrap_or(n).to_ascii_lowercase();
+                    LABEL_NAMES.contains(&leaf.as_str()).then_some((i, c))
+                })?;
         let k = col.distinct.len();
         if col.distinct_overflow || !(2..=20).contains(&k) || col.present == 0 {
             return None;
@@ -221,7 +276,13 @@ mod tests {
     #[test]
     fn measures_a_small_table() {
         let mut s = StructureStats::with_header(vec!["id".into(), "name".into(), "label".into()]);
-        for row in [["1", "ann", "spam"], ["2", "", "ham"], ["3", "cy", "ham"], ["3", "cy", "ham"], ["x", "di", "ham"]] {
+        for row in [
+            ["1", "ann", "spam"],
+            ["2", "", "ham"],
+            ["3", "cy", "ham"],
+            ["3", "cy", "ham"],
+            ["x", "di", "ham"],
+        ] {
             s.table_row(3, row.into_iter());
         }
         s.table_row(2, ["6", "ed"].into_iter());

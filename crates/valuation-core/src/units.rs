@@ -46,7 +46,13 @@ pub struct UnitSampler {
 
 impl UnitSampler {
     pub fn new(k: usize) -> Self {
-        UnitSampler { k, heap: BinaryHeap::new(), seen: HashSet::new(), units: 0, duplicates: 0 }
+        UnitSampler {
+            k,
+            heap: BinaryHeap::new(),
+            seen: HashSet::new(),
+            units: 0,
+            duplicates: 0,
+        }
     }
 
     /// Adds one unit; `render` builds its embedding text only if it enters the sample.
@@ -105,13 +111,28 @@ mod tests {
 
     #[test]
     fn sample_ignores_order_and_counts_duplicates() {
-        let units = ["alpha beta", "Gamma!", "delta", "alpha  BETA", "epsilon", "zeta"];
+        let units = [
+            "alpha beta",
+            "Gamma!",
+            "delta",
+            "alpha  BETA",
+            "epsilon",
+            "zeta",
+        ];
         let sample = |order: &[usize]| {
             let mut s = UnitSampler::new(3);
             for &i in order {
                 s.push(&normalize_unit(units[i]), || units[i].to_owned());
             }
-            (s.units, s.duplicates, s.into_sample().0.into_iter().map(|(h, _)| h).collect::<Vec<_>>())
+            (
+                s.units,
+                s.duplicates,
+                s.into_sample()
+                    .0
+                    .into_iter()
+                    .map(|(h, _)| h)
+                    .collect::<Vec<_>>(),
+            )
         };
         let a = sample(&[0, 1, 2, 3, 4, 5]);
         assert_eq!(a, sample(&[5, 4, 3, 2, 1, 0]));

@@ -2,10 +2,14 @@
 
 mod common;
 
-use valuation_core::{embed::cosine, Embedder, EmbedError, EmbedOptions, ModelFiles};
+use valuation_core::{embed::cosine, EmbedError, EmbedOptions, Embedder, ModelFiles};
 
 fn load(config: &[u8], tokenizer: &[u8], weights: &[u8]) -> Result<Embedder, EmbedError> {
-    let files = ModelFiles { config_json: config, tokenizer_json: tokenizer, weights_safetensors: weights };
+    let files = ModelFiles {
+        config_json: config,
+        tokenizer_json: tokenizer,
+        weights_safetensors: weights,
+    };
     Embedder::from_bytes(files, &EmbedOptions::default())
 }
 
@@ -23,7 +27,10 @@ fn empty_text_embeds_like_an_empty_sentence() {
     assert_eq!(out.len(), 3);
     assert_eq!(out[0], out[2]);
     let norm: f32 = out[0].iter().map(|x| x * x).sum::<f32>().sqrt();
-    assert!((norm - 1.0).abs() < 1e-5, "empty text still gives a unit vector, got norm {norm}");
+    assert!(
+        (norm - 1.0).abs() < 1e-5,
+        "empty text still gives a unit vector, got norm {norm}"
+    );
     assert!(embedder.embed::<&str>(&[]).unwrap().is_empty());
 }
 
@@ -52,7 +59,13 @@ fn replacement_characters_from_invalid_utf8_embed_finitely() {
 
 #[test]
 fn control_and_unusual_characters_embed() {
-    let texts = ["\0\u{1}\u{7f}", "🙂🙂🙂", "\u{202e}reversed", "日本語のテキスト", "\t\r\n  "];
+    let texts = [
+        "\0\u{1}\u{7f}",
+        "🙂🙂🙂",
+        "\u{202e}reversed",
+        "日本語のテキスト",
+        "\t\r\n  ",
+    ];
     let out = common::embedder(2).embed(&texts).unwrap();
     assert!(out.iter().flatten().all(|x| x.is_finite()));
 }
@@ -69,30 +82,50 @@ fn truncated_weights_are_a_typed_error() {
 #[test]
 fn wrong_weights_are_a_typed_error() {
     let m = common::model_bytes();
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
-    assert_eq!(load_err(&m.config, &m.tokenizer, &garbage).code(), "invalid_weights");
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    assert_eq!(
+        load_err(&m.config, &m.tokenizer, &garbage).code(),
+        "invalid_weights"
+    );
     // A well-formed safetensors file holding the wrong tensors.
     let header = br#"{"foo":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
     let mut other = (header.len() as u64).to_le_bytes().to_vec();
     other.extend_from_slice(header);
     other.extend_from_slice(&[0u8; 8]);
-    assert_eq!(load_err(&m.config, &m.tokenizer, &other).code(), "invalid_weights");
+    assert_eq!(
+        load_err(&m.config, &m.tokenizer, &other).code(),
+        "invalid_weights"
+    );
 }
 
 #[test]
 fn weights_that_do_not_hash_as_expected_are_rejected() {
     let m = common::model_bytes();
-    let options =
-        EmbedOptions { expected_weights_sha256: Some("00".repeat(32)), ..Default::default() };
-    let err = Embedder::from_bytes(m.files(), &options).err().expect("hash mismatch");
+    let options = EmbedOptions {
+        expected_weights_sha256: Some("00".repeat(32)),
+        ..Default::default()
+    };
+    let err = Embedder::from_bytes(m.files(), &options)
+        .err()
+        .expect("hash mismatch");
     assert_eq!(err.code(), "weights_hash_mismatch");
 }
 
 #[test]
 fn a_tokenizer_that_is_not_json_is_a_typed_error() {
     let m = common::model_bytes();
-    for bad in [&b""[..], b"not json", b"{\"version\":", &m.tokenizer[..m.tokenizer.len() / 2]] {
-        assert_eq!(load_err(&m.config, bad, &m.weights).code(), "invalid_tokenizer");
+    for bad in [
+        &b""[..],
+        b"not json",
+        b"{\"version\":",
+        &m.tokenizer[..m.tokenizer.len() / 2],
+    ] {
+        assert_eq!(
+            load_err(&m.config, bad, &m.weights).code(),
+            "invalid_tokenizer"
+        );
     }
 }
 
@@ -119,7 +152,10 @@ fn broken_or_hostile_configs_are_typed_errors() {
     for case in cases {
         let err = load_err(&case, &m.tokenizer, &m.weights);
         assert!(
-            matches!(err.code(), "invalid_config" | "incompatible_model" | "invalid_option" | "invalid_weights"),
+            matches!(
+                err.code(),
+                "invalid_config" | "incompatible_model" | "invalid_option" | "invalid_weights"
+            ),
             "{}: {err}",
             String::from_utf8_lossy(&case)
         );
@@ -130,11 +166,22 @@ fn broken_or_hostile_configs_are_typed_errors() {
 fn unusable_options_are_typed_errors() {
     let m = common::model_bytes();
     for options in [
-        EmbedOptions { batch_size: 0, ..Default::default() },
-        EmbedOptions { max_tokens: 2, ..Default::default() },
-        EmbedOptions { max_tokens: 100_000, ..Default::default() },
+        EmbedOptions {
+            batch_size: 0,
+            ..Default::default()
+        },
+        EmbedOptions {
+            max_tokens: 2,
+            ..Default::default()
+        },
+        EmbedOptions {
+            max_tokens: 100_000,
+            ..Default::default()
+        },
     ] {
-        let err = Embedder::from_bytes(m.files(), &options).err().expect("rejected");
+        let err = Embedder::from_bytes(m.files(), &options)
+            .err()
+            .expect("rejected");
         assert_eq!(err.code(), "invalid_option", "{options:?}: {err}");
     }
 }
@@ -143,7 +190,11 @@ fn unusable_options_are_typed_errors() {
 fn similar_sentences_are_closer_than_unrelated_ones() {
     let e = common::embedder(3);
     let v = e
-        .embed(&["A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell sharply."])
+        .embed(&[
+            "A man is playing a guitar.",
+            "Someone plays the guitar.",
+            "The stock market fell sharply.",
+        ])
         .unwrap();
     assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.3);
 }

@@ -32,7 +32,11 @@ fn texts(prefix: &str, n: usize) -> Vec<String> {
     docs
 }
 
-fn score_with(bytes: &[u8], options: &ScoreOptions, dataset: Option<&valuation_core::dataset_ref::DatasetRef>) -> Report {
+fn score_with(
+    bytes: &[u8],
+    options: &ScoreOptions,
+    dataset: Option<&valuation_core::dataset_ref::DatasetRef>,
+) -> Report {
     score::score(bytes, options, embedder(), dataset).unwrap()
 }
 
@@ -42,8 +46,17 @@ fn score_of(text: &str) -> Report {
 
 #[track_caller]
 fn assert_well_above(good: &Report, bad: &Report, what: &str) {
-    println!("{what}: {} vs {} (reasons: {:?})", good.score, bad.score, bad.reasons);
-    assert!(good.score >= bad.score + MARGIN, "{what}: {} is not {MARGIN}+ above {}\n{:#?}", good.score, bad.score, bad.reasons);
+    println!(
+        "{what}: {} vs {} (reasons: {:?})",
+        good.score, bad.score, bad.reasons
+    );
+    assert!(
+        good.score >= bad.score + MARGIN,
+        "{what}: {} is not {MARGIN}+ above {}\n{:#?}",
+        good.score,
+        bad.score,
+        bad.reasons
+    );
 }
 
 /// Deterministic shuffle (xorshift), keeping 15 words per line like the original's line lengths.
@@ -56,7 +69,11 @@ fn shuffled(text: &str) -> String {
         s ^= s << 17;
         words.swap(i, (s % (i as u64 + 1)) as usize);
     }
-    words.chunks(15).map(|c| c.join(" ")).collect::<Vec<_>>().join("\n")
+    words
+        .chunks(15)
+        .map(|c| c.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -64,11 +81,20 @@ fn real_prose_beats_its_degraded_versions() {
     let prose = &texts("sotu-", 1)[0];
     let good = score_of(prose);
     println!("real prose: {}", good.score);
-    assert!(good.score >= 70, "real prose scored {}: {:#?}", good.score, good.reasons);
+    assert!(
+        good.score >= 70,
+        "real prose scored {}: {:#?}",
+        good.score,
+        good.reasons
+    );
 
     assert_well_above(&good, &score_of(&shuffled(prose)), "shuffled words");
     let paragraph = prose.split("\n\n").max_by_key(|p| p.len()).unwrap();
-    assert_well_above(&good, &score_of(&vec![paragraph; 50].join("\n\n")), "one paragraph x50");
+    assert_well_above(
+        &good,
+        &score_of(&vec![paragraph; 50].join("\n\n")),
+        "one paragraph x50",
+    );
     assert_well_above(&good, &score_of(&texts("junk-lorem-", 1)[0]), "lorem ipsum");
 }
 
@@ -88,7 +114,9 @@ fn copies_of_known_data_score_low() {
     let fresh: Vec<&str> = other.split("\n\n").collect();
     let keep = paragraphs.len() * 9 / 10;
     let n_fresh = (paragraphs.len() - keep).max(1).min(fresh.len());
-    let copy = [&paragraphs[..keep], &fresh[..n_fresh]].concat().join("\n\n");
+    let copy = [&paragraphs[..keep], &fresh[..n_fresh]]
+        .concat()
+        .join("\n\n");
 
     let novel = score_with(other.as_bytes(), &options, Some(&dataset));
     let copied = score_with(copy.as_bytes(), &options, Some(&dataset));
@@ -105,8 +133,19 @@ fn off_topic_scores_below_on_topic() {
     };
     let on = score_with(texts("sotu-", 1)[0].as_bytes(), &options, None);
     let off = score_with(texts("moby-", 1)[0].as_bytes(), &options, None);
-    let median = |r: &valuation_core::score::Report| r.subscores.relevance.as_ref().unwrap().measurements.median_cosine;
-    println!("median cosine on-topic {} off-topic {}", median(&on), median(&off));
+    let median = |r: &valuation_core::score::Report| {
+        r.subscores
+            .relevance
+            .as_ref()
+            .unwrap()
+            .measurements
+            .median_cosine
+    };
+    println!(
+        "median cosine on-topic {} off-topic {}",
+        median(&on),
+        median(&off)
+    );
     assert_well_above(&on, &off, "off-topic for the domain");
 }
 
@@ -117,10 +156,21 @@ fn clean_csv() -> Vec<Vec<String>> {
         .take(200)
         .map(|d| {
             let text = d["text"].as_str().unwrap();
-            let opening: String = text.split_whitespace().take(6).collect::<Vec<_>>().join(" ").replace(['"', ','], "");
+            let opening: String = text
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace(['"', ','], "");
             vec![
                 d["id"].as_str().unwrap().to_owned(),
-                d["label"].as_str().unwrap().split(':').next().unwrap().to_owned(),
+                d["label"]
+                    .as_str()
+                    .unwrap()
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
                 text.split_whitespace().count().to_string(),
                 text.chars().count().to_string(),
                 opening,
@@ -153,7 +203,11 @@ fn clean_table_beats_holes_and_duplicates() {
     dirty.extend(dups);
     let clean = score_of(&to_csv(&rows));
     let holes = score_of(&to_csv(&dirty));
-    assert_well_above(&clean, &holes, "CSV with 30% missing cells and 20% duplicate rows");
+    assert_well_above(
+        &clean,
+        &holes,
+        "CSV with 30% missing cells and 20% duplicate rows",
+    );
 }
 
 #[test]

@@ -60,7 +60,10 @@ fn sts_benchmark_test_split_matches_published_spearman() {
     }
     assert_eq!(gold.len(), 1379, "STS-B test split has 1379 pairs");
     let embedder = common::embedder(16);
-    let (a, b) = (embedder.embed(&left).unwrap(), embedder.embed(&right).unwrap());
+    let (a, b) = (
+        embedder.embed(&left).unwrap(),
+        embedder.embed(&right).unwrap(),
+    );
     let cosines: Vec<f64> = a.iter().zip(&b).map(|(x, y)| cosine(x, y) as f64).collect();
     let rho = spearman(&cosines, &gold);
     println!("STS-B test Spearman: {rho:.5} (published {PUBLISHED_SPEARMAN})");

@@ -30,7 +30,10 @@ impl TypeVisitor for Collect<'_> {
 fn generate() -> String {
     // Every integer in the report is far below 2^53: plain numbers, not bigint.
     let cfg = Config::new().with_large_int("number");
-    let mut collect = Collect { cfg: &cfg, decls: BTreeMap::new() };
+    let mut collect = Collect {
+        cfg: &cfg,
+        decls: BTreeMap::new(),
+    };
     collect.visit::<Report>();
     collect.visit::<ScoreOptions>();
     collect.visit::<DatasetRef>();
@@ -54,5 +57,8 @@ fn report_types_are_current() {
         std::fs::write(path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(committed == generated, "pkg/types/report.d.ts is stale: run with VALUATION_WRITE_TYPES=1");
+    assert!(
+        committed == generated,
+        "pkg/types/report.d.ts is stale: run with VALUATION_WRITE_TYPES=1"
+    );
 }

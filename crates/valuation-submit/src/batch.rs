@@ -13,7 +13,10 @@ pub struct BatchLimits {
 
 impl Default for BatchLimits {
     fn default() -> Self {
-        BatchLimits { max_rows: 500, max_bytes: 512 * 1024 }
+        BatchLimits {
+            max_rows: 500,
+            max_bytes: 512 * 1024,
+        }
     }
 }
 
@@ -65,7 +68,10 @@ mod tests {
 
     #[test]
     fn splits_by_rows() {
-        let limits = BatchLimits { max_rows: 2, max_bytes: 1000 };
+        let limits = BatchLimits {
+            max_rows: 2,
+            max_bytes: 1000,
+        };
         assert_eq!(chunks(&items(&[1, 1, 1, 1, 1]), limits), [0..2, 2..4, 4..5]);
         assert_eq!(chunks(&[], limits), Vec::<Range<usize>>::new());
     }
@@ -73,30 +79,56 @@ mod tests {
     #[test]
     fn splits_by_bytes_counting_brackets_and_commas() {
         // [a,b] with 4-byte items is 2 + 4 + 1 + 4 = 11 bytes.
-        let at = |max_bytes| chunks(&items(&[4, 4, 4]), BatchLimits { max_rows: 100, max_bytes });
+        let at = |max_bytes| {
+            chunks(
+                &items(&[4, 4, 4]),
+                BatchLimits {
+                    max_rows: 100,
+                    max_bytes,
+                },
+            )
+        };
         assert_eq!(at(11), [0..2, 2..3]);
         assert_eq!(at(10), [0..1, 1..2, 2..3]);
         assert_eq!(at(16), [0..3]);
         // an oversized item still travels, alone
-        assert_eq!(chunks(&items(&[1, 50, 1]), BatchLimits { max_rows: 100, max_bytes: 10 }), [0..1, 1..2, 2..3]);
+        assert_eq!(
+            chunks(
+                &items(&[1, 50, 1]),
+                BatchLimits {
+                    max_rows: 100,
+                    max_bytes: 10
+                }
+            ),
+            [0..1, 1..2, 2..3]
+        );
     }
 
     #[test]
     fn every_chunk_body_fits() {
         let list = items(&[3, 7, 1, 9, 4, 4, 8, 2, 6, 5]);
         for max_bytes in 12..60 {
-            let limits = BatchLimits { max_rows: 4, max_bytes };
+            let limits = BatchLimits {
+                max_rows: 4,
+                max_bytes,
+            };
             let ranges = chunks(&list, limits);
             assert_eq!(ranges.iter().map(|r| r.len()).sum::<usize>(), list.len());
             for r in ranges {
-                assert!(r.len() <= 4 && array_body(&list[r.clone()]).len() <= max_bytes, "{max_bytes} {r:?}");
+                assert!(
+                    r.len() <= 4 && array_body(&list[r.clone()]).len() <= max_bytes,
+                    "{max_bytes} {r:?}"
+                );
             }
         }
     }
 
     #[test]
     fn body_is_a_json_array() {
-        assert_eq!(array_body(&["{\"a\":1}".into(), "{\"a\":2}".into()]), b"[{\"a\":1},{\"a\":2}]");
+        assert_eq!(
+            array_body(&["{\"a\":1}".into(), "{\"a\":2}".into()]),
+            b"[{\"a\":1},{\"a\":2}]"
+        );
         assert_eq!(array_body(&[]), b"[]");
     }
 }

@@ -11,7 +11,8 @@ use crate::transport::{Method, Request, Sleeper, Transport};
 /// The insert endpoint. `on_conflict` names the idempotency key, so that with
 /// `resolution=ignore-duplicates` a record already stored (a retry, a resubmit) is a 201 and
 /// nothing more; without it PostgREST's conflict target would be the primary key.
-pub const INSERT_PATH: &str = "/rest/v1/data_contributions?on_conflict=dataset_id,contributor_id,content_sha256";
+pub const INSERT_PATH: &str =
+    "/rest/v1/data_contributions?on_conflict=dataset_id,contributor_id,content_sha256";
 /// `return=minimal`: the client needs no row back, and returning rows would need a SELECT policy.
 pub const PREFER: &str = "resolution=ignore-duplicates,return=minimal";
 
@@ -86,13 +87,22 @@ impl<T: Transport, S: Sleeper> SubmitClient<T, S> {
 
     /// Sends the records in as few requests as the batch limits allow. On an error, chunks sent
     /// before it may be stored: submitting the same records again is safe and stores each once.
-    pub async fn submit_batch(&self, records: &[ContributionRecord]) -> Result<SubmitReceipt, SubmitError> {
+    pub async fn submit_batch(
+        &self,
+        records: &[ContributionRecord],
+    ) -> Result<SubmitReceipt, SubmitError> {
         let items: Vec<String> = records.iter().map(ContributionRecord::to_json).collect();
         let mut pending = batch::chunks(&items, self.limits);
         pending.reverse(); // a stack, first chunk on top
-        let mut receipt = SubmitReceipt { records: 0, requests: 0 };
+        let mut receipt = SubmitReceipt {
+            records: 0,
+            requests: 0,
+        };
         while let Some(range) = pending.pop() {
-            match self.post(batch::array_body(&items[range.clone()]), &mut receipt).await {
+            match self
+                .post(batch::array_body(&items[range.clone()]), &mut receipt)
+                .await
+            {
                 Ok(()) => receipt.records += range.len(),
                 // The server takes less than our limits: halve and try both halves, in order.
                 Err(SubmitError::PayloadTooLarge { .. }) if range.len() > 1 => {
@@ -110,14 +120,24 @@ impl<T: Transport, S: Sleeper> SubmitClient<T, S> {
     /// error mapping, so tests can provoke the database's own rejections.
     #[cfg(feature = "raw-body")]
     pub async fn post_raw_json(&self, json: &str) -> Result<SubmitReceipt, SubmitError> {
-        let mut receipt = SubmitReceipt { records: 0, requests: 0 };
+        let mut receipt = SubmitReceipt {
+            records: 0,
+            requests: 0,
+        };
         self.post(json.as_bytes().to_vec(), &mut receipt).await?;
         Ok(receipt)
     }
 
     async fn post(&self, body: Vec<u8>, receipt: &mut SubmitReceipt) -> Result<(), SubmitError> {
         let request = self.insert_request(body);
-        let outcome = retry::send_with_retries(&self.transport, &self.sleeper, &self.retry, &*self.jitter, &request).await;
+        let outcome = retry::send_with_retries(
+            &self.transport,
+            &self.sleeper,
+            &self.retry,
+            &*self.jitter,
+            &request,
+        )
+        .await;
         receipt.requests += outcome.attempts;
         match outcome.result {
             Ok(response) if response.is_success() => Ok(()),

@@ -28,13 +28,24 @@ impl PostgrestError {
                     Some(Value::String(s)) => Some(s.clone()),
                     Some(other) => Some(other.to_string()),
                 };
-                PostgrestError { code: field("code"), message: field("message"), details: field("details"), hint: field("hint") }
+                PostgrestError {
+                    code: field("code"),
+                    message: field("message"),
+                    details: field("details"),
+                    hint: field("hint"),
+                }
             }
             _ if body.is_empty() => PostgrestError::default(),
             _ => {
                 let text = String::from_utf8_lossy(body);
-                let cut = text.char_indices().nth(MAX_RAW_MESSAGE).map_or(text.len(), |(i, _)| i);
-                PostgrestError { message: Some(text[..cut].to_owned()), ..PostgrestError::default() }
+                let cut = text
+                    .char_indices()
+                    .nth(MAX_RAW_MESSAGE)
+                    .map_or(text.len(), |(i, _)| i);
+                PostgrestError {
+                    message: Some(text[..cut].to_owned()),
+                    ..PostgrestError::default()
+                }
             }
         }
     }
@@ -101,11 +112,21 @@ pub enum SubmitError {
     #[error("request body too large (HTTP 413, {body})")]
     PayloadTooLarge { body: PostgrestError },
     /// 429 after the last attempt, or a `Retry-After` longer than the policy allows waiting.
-    #[error("rate limited after {attempts} attempt(s) (HTTP 429, retry after {retry_after:?}, {body})")]
-    RateLimited { retry_after: Option<Duration>, attempts: u32, body: PostgrestError },
+    #[error(
+        "rate limited after {attempts} attempt(s) (HTTP 429, retry after {retry_after:?}, {body})"
+    )]
+    RateLimited {
+        retry_after: Option<Duration>,
+        attempts: u32,
+        body: PostgrestError,
+    },
     /// 5xx after the last attempt (or a 5xx that is never retried, e.g. 501).
     #[error("server error after {attempts} attempt(s) (HTTP {status}, {body})")]
-    ServerError { status: u16, attempts: u32, body: PostgrestError },
+    ServerError {
+        status: u16,
+        attempts: u32,
+        body: PostgrestError,
+    },
     /// A status this client has no meaning for (3xx, 405, 406, …).
     #[error("unexpected HTTP {status} ({body})")]
     UnexpectedStatus { status: u16, body: PostgrestError },
@@ -150,7 +171,10 @@ impl SubmitError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            SubmitError::RateLimited { .. } | SubmitError::ServerError { .. } | SubmitError::Network { .. } | SubmitError::Timeout { .. }
+            SubmitError::RateLimited { .. }
+                | SubmitError::ServerError { .. }
+                | SubmitError::Network { .. }
+                | SubmitError::Timeout { .. }
         )
     }
 
@@ -159,13 +183,18 @@ impl SubmitError {
         Some(match self {
             SubmitError::RlsDenied { .. } | SubmitError::Forbidden { .. } => 403,
             SubmitError::ExpiredToken { .. } | SubmitError::Unauthorized { .. } => 401,
-            SubmitError::ConstraintViolation { .. } | SubmitError::UnknownColumn { .. } | SubmitError::BadRequest { .. } => 400,
+            SubmitError::ConstraintViolation { .. }
+            | SubmitError::UnknownColumn { .. }
+            | SubmitError::BadRequest { .. } => 400,
             SubmitError::NotFound { .. } => 404,
             SubmitError::Conflict { .. } | SubmitError::MissingReference { .. } => 409,
             SubmitError::PayloadTooLarge { .. } => 413,
             SubmitError::RateLimited { .. } => 429,
-            SubmitError::ServerError { status, .. } | SubmitError::UnexpectedStatus { status, .. } => *status,
-            SubmitError::Network { .. } | SubmitError::Timeout { .. } | SubmitError::InvalidConfig(_) => return None,
+            SubmitError::ServerError { status, .. }
+            | SubmitError::UnexpectedStatus { status, .. } => *status,
+            SubmitError::Network { .. }
+            | SubmitError::Timeout { .. }
+            | SubmitError::InvalidConfig(_) => return None,
         })
     }
 
@@ -186,7 +215,9 @@ impl SubmitError {
             | SubmitError::RateLimited { body, .. }
             | SubmitError::ServerError { body, .. }
             | SubmitError::UnexpectedStatus { body, .. } => Some(body),
-            SubmitError::Network { .. } | SubmitError::Timeout { .. } | SubmitError::InvalidConfig(_) => None,
+            SubmitError::Network { .. }
+            | SubmitError::Timeout { .. }
+            | SubmitError::InvalidConfig(_) => None,
         }
     }
 
@@ -194,12 +225,15 @@ impl SubmitError {
     pub fn from_response(response: &Response, attempts: u32) -> Self {
         let body = PostgrestError::from_body(&response.body);
         let code = body.code().to_owned();
-        let sqlstate_class = |classes: &[&str]| code.len() == 5 && classes.iter().any(|c| code.starts_with(c));
+        let sqlstate_class =
+            |classes: &[&str]| code.len() == 5 && classes.iter().any(|c| code.starts_with(c));
         match response.status {
             400 if code == "PGRST204" => SubmitError::UnknownColumn { body },
             400 if sqlstate_class(&["22", "23"]) => SubmitError::ConstraintViolation { body },
             400 => SubmitError::BadRequest { body },
-            401 if code == "PGRST303" || (code == "PGRST301" && body.message.as_deref() == Some("JWT expired")) => {
+            401 if code == "PGRST303"
+                || (code == "PGRST301" && body.message.as_deref() == Some("JWT expired")) =>
+            {
                 SubmitError::ExpiredToken { body }
             }
             401 => SubmitError::Unauthorized { body },
@@ -210,8 +244,16 @@ impl SubmitError {
             409 if code == "23503" => SubmitError::MissingReference { body },
             409 => SubmitError::Conflict { body },
             413 => SubmitError::PayloadTooLarge { body },
-            429 => SubmitError::RateLimited { retry_after: retry_after(response), attempts, body },
-            500..=599 => SubmitError::ServerError { status: response.status, attempts, body },
+            429 => SubmitError::RateLimited {
+                retry_after: retry_after(response),
+                attempts,
+                body,
+            },
+            500..=599 => SubmitError::ServerError {
+                status: response.status,
+                attempts,
+                body,
+            },
             status => SubmitError::UnexpectedStatus { status, body },
         }
     }
@@ -221,7 +263,10 @@ impl SubmitError {
         match error {
             TransportError::Timeout(_) => SubmitError::Timeout { attempts },
             TransportError::InvalidRequest(m) => SubmitError::InvalidConfig(m.clone()),
-            other => SubmitError::Network { message: other.to_string(), attempts },
+            other => SubmitError::Network {
+                message: other.to_string(),
+                attempts,
+            },
         }
     }
 }

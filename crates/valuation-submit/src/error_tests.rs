@@ -3,7 +3,10 @@ use super::*;
 fn response(status: u16, body: &str, headers: &[(&str, &str)]) -> Response {
     Response {
         status,
-        headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
         body: body.as_bytes().to_vec(),
     }
 }
@@ -59,9 +62,16 @@ fn keeps_the_postgrest_body() {
     let error = SubmitError::from_response(&response(409, body, &[]), 1);
     let pg = error.postgrest().unwrap();
     assert_eq!(pg.code.as_deref(), Some("23503"));
-    assert_eq!(pg.details.as_deref(), Some("Key is not present in table \"datasets\"."));
+    assert_eq!(
+        pg.details.as_deref(),
+        Some("Key is not present in table \"datasets\".")
+    );
     assert_eq!(pg.hint, None);
-    assert!(pg.message.as_deref().unwrap().starts_with("insert or update"));
+    assert!(pg
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with("insert or update"));
     assert!(error.to_string().contains("23503"), "{error}");
 }
 
@@ -78,8 +88,15 @@ fn non_json_and_structured_details_survive() {
 
 #[test]
 fn rate_limit_keeps_retry_after_seconds_only() {
-    let limited = |value: &str| match SubmitError::from_response(&response(429, "", &[("Retry-After", value)]), 3) {
-        SubmitError::RateLimited { retry_after, attempts: 3, .. } => retry_after,
+    let limited = |value: &str| match SubmitError::from_response(
+        &response(429, "", &[("Retry-After", value)]),
+        3,
+    ) {
+        SubmitError::RateLimited {
+            retry_after,
+            attempts: 3,
+            ..
+        } => retry_after,
         other => panic!("{other:?}"),
     };
     assert_eq!(limited("7"), Some(Duration::from_secs(7)));
@@ -88,7 +105,16 @@ fn rate_limit_keeps_retry_after_seconds_only() {
 
 #[test]
 fn transport_failures() {
-    assert_eq!(SubmitError::from_transport(&TransportError::Timeout(Duration::from_secs(1)), 5), SubmitError::Timeout { attempts: 5 });
-    assert_eq!(SubmitError::from_transport(&TransportError::Io("reset".into()), 2).code(), "network");
-    assert_eq!(SubmitError::from_transport(&TransportError::InvalidRequest("https".into()), 1).code(), "invalid_config");
+    assert_eq!(
+        SubmitError::from_transport(&TransportError::Timeout(Duration::from_secs(1)), 5),
+        SubmitError::Timeout { attempts: 5 }
+    );
+    assert_eq!(
+        SubmitError::from_transport(&TransportError::Io("reset".into()), 2).code(),
+        "network"
+    );
+    assert_eq!(
+        SubmitError::from_transport(&TransportError::InvalidRequest("https".into()), 1).code(),
+        "invalid_config"
+    );
 }

@@ -95,7 +95,10 @@ pub enum RecordError {
     /// Messages name the field and the rule, never the value: a value that fails validation
     /// might be exactly the kind of data that must not leave the browser.
     #[error("invalid {field}: {rule}")]
-    Invalid { field: &'static str, rule: &'static str },
+    Invalid {
+        field: &'static str,
+        rule: &'static str,
+    },
     /// The database requires the model that produced the embeddings; a model-free report has
     /// none. Build the record with `new` and an explicit model id if that is intended.
     #[error("the report names no model (scored without embeddings); model_id is required")]
@@ -125,9 +128,10 @@ impl ContributionRecord {
 
     /// Validates every field against the database's CHECK constraints.
     pub fn new(parts: RecordParts) -> Result<Self, RecordError> {
-        let dataset_id = validate::uuid(&parts.dataset_id).ok_or(invalid("dataset_id", "not a UUID"))?;
-        let content_sha256 =
-            validate::sha256_hex(&parts.content_sha256).ok_or(invalid("content_sha256", "not 64 hex digits"))?;
+        let dataset_id =
+            validate::uuid(&parts.dataset_id).ok_or(invalid("dataset_id", "not a UUID"))?;
+        let content_sha256 = validate::sha256_hex(&parts.content_sha256)
+            .ok_or(invalid("content_sha256", "not 64 hex digits"))?;
         if parts.byte_size > i64::MAX as u64 {
             return Err(invalid("byte_size", "above the bigint range"));
         }
@@ -137,10 +141,16 @@ impl ContributionRecord {
         check_sub_scores(&parts.sub_scores)?;
         check_flags(&parts.flags)?;
         if !validate::model_id(&parts.model_id) {
-            return Err(invalid("model_id", "not an identifier [A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}"));
+            return Err(invalid(
+                "model_id",
+                "not an identifier [A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}",
+            ));
         }
         if !validate::scorer_version(&parts.scorer_version) {
-            return Err(invalid("scorer_version", "not a version [0-9A-Za-z][0-9A-Za-z.+-]{0,63}"));
+            return Err(invalid(
+                "scorer_version",
+                "not a version [0-9A-Za-z][0-9A-Za-z.+-]{0,63}",
+            ));
         }
         Ok(ContributionRecord {
             dataset_id,
@@ -159,7 +169,8 @@ impl ContributionRecord {
     /// validated again, exactly like `new`, because stored bytes are not trusted to be what was
     /// written. Unknown fields are refused: a record never gains a column on the way.
     pub fn from_json(json: &str) -> Result<Self, RecordError> {
-        let stored: StoredRecord = serde_json::from_str(json).map_err(|_| invalid("record", "not a contribution record's JSON"))?;
+        let stored: StoredRecord = serde_json::from_str(json)
+            .map_err(|_| invalid("record", "not a contribution record's JSON"))?;
         let detected_type = match stored.detected_type {
             DetectedType::Text => FileKind::Text,
             DetectedType::Markdown => FileKind::Markdown,
@@ -184,7 +195,8 @@ impl ContributionRecord {
     /// The JSON object PostgREST inserts: all nine client columns, always present (`null`s
     /// included), because a bulk insert needs every object to have the same keys.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a record of strings, integers and maps always serialises")
+        serde_json::to_string(self)
+            .expect("a record of strings, integers and maps always serialises")
     }
 
     pub fn dataset_id(&self) -> &str {
@@ -226,7 +238,9 @@ fn check_sub_scores(sub_scores: &BTreeMap<String, Option<u8>>) -> Result<(), Rec
         }
     }
     let text_len = validate::jsonb_object_text_len(
-        sub_scores.iter().map(|(k, v)| (k.as_str(), v.map_or(4, |s| validate::decimal_len(s.into())))),
+        sub_scores
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.map_or(4, |s| validate::decimal_len(s.into())))),
     );
     if text_len > MAX_JSON_OBJECT_BYTES {
         return Err(invalid("sub_scores", "larger than 2048 bytes"));
@@ -243,8 +257,11 @@ fn check_flags(flags: &BTreeMap<String, u64>) -> Result<(), RecordError> {
             return Err(invalid("flags", "a count is above 2^53 - 1"));
         }
     }
-    let text_len =
-        validate::jsonb_object_text_len(flags.iter().map(|(k, &v)| (k.as_str(), validate::decimal_len(v))));
+    let text_len = validate::jsonb_object_text_len(
+        flags
+            .iter()
+            .map(|(k, &v)| (k.as_str(), validate::decimal_len(v))),
+    );
     if text_len > MAX_JSON_OBJECT_BYTES {
         return Err(invalid("flags", "larger than 2048 bytes"));
     }
@@ -274,8 +291,13 @@ fn sub_scores(s: &Subscores) -> BTreeMap<String, Option<u8>> {
 /// Zero counts are left out: an absent code means none. Where both name a code the larger count
 /// wins (the scorer derives its PII flags from the same counts, so they agree).
 fn flags(report: &Report) -> BTreeMap<String, u64> {
-    let mut out: BTreeMap<String, u64> =
-        report.pii.by_flag_code().into_iter().filter(|&(_, n)| n > 0).map(|(code, n)| (code.to_owned(), u64::from(n))).collect();
+    let mut out: BTreeMap<String, u64> = report
+        .pii
+        .by_flag_code()
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .map(|(code, n)| (code.to_owned(), u64::from(n)))
+        .collect();
     for flag in &report.flags {
         // A flag the scorer raised counts at least once, even if it carries no count.
         let count = flag.count.max(1);

@@ -6,8 +6,13 @@ const MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";
 
 /// A real report of the model-free pipeline, with a model attached as the browser's would have.
 fn report(text: &str) -> Report {
-    let mut report = analyze(text.as_bytes(), &ScoreOptions::default()).unwrap().finish(None, None);
-    report.model = Some(ModelRef { id: MODEL.into(), weights_sha256: "0".repeat(64) });
+    let mut report = analyze(text.as_bytes(), &ScoreOptions::default())
+        .unwrap()
+        .finish(None, None);
+    report.model = Some(ModelRef {
+        id: MODEL.into(),
+        weights_sha256: "0".repeat(64),
+    });
     report
 }
 
@@ -18,7 +23,11 @@ fn parts() -> RecordParts {
         byte_size: 1234,
         detected_type: FileKind::Text,
         quality_score: 87,
-        sub_scores: [("quality".to_owned(), Some(90)), ("coherence".to_owned(), None)].into(),
+        sub_scores: [
+            ("quality".to_owned(), Some(90)),
+            ("coherence".to_owned(), None),
+        ]
+        .into(),
         flags: [("pii_email".to_owned(), 2)].into(),
         model_id: MODEL.into(),
         scorer_version: "1.0.0".into(),
@@ -37,8 +46,12 @@ fn serialises_to_exactly_the_insertable_columns() {
 
 #[test]
 fn from_report_takes_hash_size_kind_scores_and_counts_but_no_text() {
-    let secret_sentence = "Contact the ministry at someone@example.org before the harvest festival begins.";
-    let text = format!("{secret_sentence}\n\n{}", "The river carried silt down to the wide delta every spring. ".repeat(40));
+    let secret_sentence =
+        "Contact the ministry at someone@example.org before the harvest festival begins.";
+    let text = format!(
+        "{secret_sentence}\n\n{}",
+        "The river carried silt down to the wide delta every spring. ".repeat(40)
+    );
     let report = report(&text);
     let record = ContributionRecord::from_report(&report, DATASET).unwrap();
 
@@ -47,11 +60,28 @@ fn from_report_takes_hash_size_kind_scores_and_counts_but_no_text() {
     assert_eq!(record.detected_type(), DetectedType::Text);
     assert_eq!(record.quality_score(), report.score);
     assert_eq!(record.model_id(), MODEL);
-    assert_eq!(record.scorer_version(), valuation_core::score::SCORER_VERSION);
+    assert_eq!(
+        record.scorer_version(),
+        valuation_core::score::SCORER_VERSION
+    );
     assert_eq!(record.flags().get("pii_email"), Some(&1));
     let names: Vec<&str> = record.sub_scores().keys().map(String::as_str).collect();
-    assert_eq!(names, ["coherence", "diversity", "novelty", "quality", "relevance", "repetition", "structure"]);
-    assert_eq!(record.sub_scores()["quality"], report.subscores.quality.as_ref().map(|s| s.score));
+    assert_eq!(
+        names,
+        [
+            "coherence",
+            "diversity",
+            "novelty",
+            "quality",
+            "relevance",
+            "repetition",
+            "structure"
+        ]
+    );
+    assert_eq!(
+        record.sub_scores()["quality"],
+        report.subscores.quality.as_ref().map(|s| s.score)
+    );
     assert_eq!(record.sub_scores()["structure"], None);
 
     let json = record.to_json();
@@ -66,20 +96,44 @@ fn report_flags_merge_with_pii_counts() {
     report.pii.emails = 3;
     report.pii.api_keys = 1;
     report.flags = vec![
-        valuation_core::score::Flag { code: "pii_email".into(), count: 3 },
-        valuation_core::score::Flag { code: "redact".into(), count: 1 },
-        valuation_core::score::Flag { code: "invalid_bytes".into(), count: 0 },
+        valuation_core::score::Flag {
+            code: "pii_email".into(),
+            count: 3,
+        },
+        valuation_core::score::Flag {
+            code: "redact".into(),
+            count: 1,
+        },
+        valuation_core::score::Flag {
+            code: "invalid_bytes".into(),
+            count: 0,
+        },
     ];
     let record = ContributionRecord::from_report(&report, DATASET).unwrap();
-    let flags: Vec<(&str, u64)> = record.flags().iter().map(|(k, &v)| (k.as_str(), v)).collect();
-    assert_eq!(flags, [("invalid_bytes", 1), ("pii_email", 3), ("redact", 1), ("secret_api_key", 1)]);
+    let flags: Vec<(&str, u64)> = record
+        .flags()
+        .iter()
+        .map(|(k, &v)| (k.as_str(), v))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("invalid_bytes", 1),
+            ("pii_email", 3),
+            ("redact", 1),
+            ("secret_api_key", 1)
+        ]
+    );
 }
 
 #[test]
 fn a_report_without_a_model_is_refused() {
     let mut report = report("Some text.");
     report.model = None;
-    assert_eq!(ContributionRecord::from_report(&report, DATASET), Err(RecordError::NoModel));
+    assert_eq!(
+        ContributionRecord::from_report(&report, DATASET),
+        Err(RecordError::NoModel)
+    );
 }
 
 #[test]
@@ -88,25 +142,55 @@ fn normalises_case_of_hashes_and_ids() {
     p.dataset_id = DATASET.to_uppercase();
     p.content_sha256 = "AB".repeat(32);
     let record = ContributionRecord::new(p).unwrap();
-    assert_eq!((record.dataset_id(), record.content_sha256()), (DATASET, "ab".repeat(32).as_str()));
+    assert_eq!(
+        (record.dataset_id(), record.content_sha256()),
+        (DATASET, "ab".repeat(32).as_str())
+    );
 }
 
 #[test]
 fn rejects_every_field_the_database_would_reject() {
     type Mutation = Box<dyn Fn(&mut RecordParts)>;
     let cases: Vec<(&str, Mutation)> = vec![
-        ("dataset_id", Box::new(|p| p.dataset_id = "not-a-uuid".into())),
-        ("content_sha256", Box::new(|p| p.content_sha256 = "hello world".into())),
+        (
+            "dataset_id",
+            Box::new(|p| p.dataset_id = "not-a-uuid".into()),
+        ),
+        (
+            "content_sha256",
+            Box::new(|p| p.content_sha256 = "hello world".into()),
+        ),
         ("byte_size", Box::new(|p| p.byte_size = u64::MAX)),
         ("quality_score", Box::new(|p| p.quality_score = 101)),
-        ("sub_scores", Box::new(|p| _ = p.sub_scores.insert("quality".into(), Some(101)))),
-        ("sub_scores", Box::new(|p| _ = p.sub_scores.insert("Free text".into(), Some(1)))),
-        ("flags", Box::new(|p| _ = p.flags.insert("a sentence of content".into(), 1))),
-        ("flags", Box::new(|p| _ = p.flags.insert("big".into(), MAX_FLAG_COUNT + 1))),
-        ("flags", Box::new(|p| p.flags = (0..200).map(|i| (format!("flag_{i:03}"), 1)).collect())),
-        ("model_id", Box::new(|p| p.model_id = "a model with spaces".into())),
+        (
+            "sub_scores",
+            Box::new(|p| _ = p.sub_scores.insert("quality".into(), Some(101))),
+        ),
+        (
+            "sub_scores",
+            Box::new(|p| _ = p.sub_scores.insert("Free text".into(), Some(1))),
+        ),
+        (
+            "flags",
+            Box::new(|p| _ = p.flags.insert("a sentence of content".into(), 1)),
+        ),
+        (
+            "flags",
+            Box::new(|p| _ = p.flags.insert("big".into(), MAX_FLAG_COUNT + 1)),
+        ),
+        (
+            "flags",
+            Box::new(|p| p.flags = (0..200).map(|i| (format!("flag_{i:03}"), 1)).collect()),
+        ),
+        (
+            "model_id",
+            Box::new(|p| p.model_id = "a model with spaces".into()),
+        ),
         ("model_id", Box::new(|p| p.model_id = String::new())),
-        ("scorer_version", Box::new(|p| p.scorer_version = "1.0.0\n".into())),
+        (
+            "scorer_version",
+            Box::new(|p| p.scorer_version = "1.0.0\n".into()),
+        ),
     ];
     for (field, mutate) in cases {
         let mut p = parts();
@@ -123,7 +207,9 @@ fn size_limit_matches_postgres_text_rendering() {
     // PostgreSQL renders {"k…": 1, …}: 28 entries with 64-char keys are 28 * 71 = 1988 bytes,
     // one more entry adds ", " + key + 5, so a 53-char key gives exactly 2048 (allowed), 54 not.
     let flags = |last_key_len: usize| -> BTreeMap<String, u64> {
-        let mut f: BTreeMap<String, u64> = (0..28).map(|i| (format!("k{i:02}{}", "x".repeat(61)), 1)).collect();
+        let mut f: BTreeMap<String, u64> = (0..28)
+            .map(|i| (format!("k{i:02}{}", "x".repeat(61)), 1))
+            .collect();
         f.insert(format!("z{}", "x".repeat(last_key_len - 1)), 1);
         f
     };
@@ -131,15 +217,28 @@ fn size_limit_matches_postgres_text_rendering() {
     p.flags = flags(53);
     assert!(ContributionRecord::new(p.clone()).is_ok());
     p.flags = flags(54);
-    assert_eq!(ContributionRecord::new(p).unwrap_err(), invalid("flags", "larger than 2048 bytes"));
+    assert_eq!(
+        ContributionRecord::new(p).unwrap_err(),
+        invalid("flags", "larger than 2048 bytes")
+    );
 }
 
 #[test]
 fn stored_json_reads_back_to_the_same_record() {
     let record = ContributionRecord::new(parts()).unwrap();
-    assert_eq!(ContributionRecord::from_json(&record.to_json()).unwrap(), record);
-    let from_report = ContributionRecord::from_report(&report("A sentence of plain prose for the record."), DATASET).unwrap();
-    assert_eq!(ContributionRecord::from_json(&from_report.to_json()).unwrap(), from_report);
+    assert_eq!(
+        ContributionRecord::from_json(&record.to_json()).unwrap(),
+        record
+    );
+    let from_report = ContributionRecord::from_report(
+        &report("A sentence of plain prose for the record."),
+        DATASET,
+    )
+    .unwrap();
+    assert_eq!(
+        ContributionRecord::from_json(&from_report.to_json()).unwrap(),
+        from_report
+    );
 }
 
 #[test]
@@ -148,15 +247,25 @@ fn stored_json_is_validated_again_and_gains_no_field() {
     let tampered = [
         json.replace("\"quality_score\":87", "\"quality_score\":101"),
         json.replace(&"ab".repeat(32), "not-a-hash"),
-        json.replace("\"byte_size\":1234", "\"byte_size\":1234,\"content\":\"the file's text\""),
+        json.replace(
+            "\"byte_size\":1234",
+            "\"byte_size\":1234,\"content\":\"the file's text\"",
+        ),
         json.replace("\"detected_type\":\"text\"", "\"detected_type\":\"pdf\""),
         json.replace("\"pii_email\":2", "\"pii_email\":\"someone@example.org\""),
-        json.replace(",\"model_id\":\"sentence-transformers/all-MiniLM-L6-v2\"", ""),
+        json.replace(
+            ",\"model_id\":\"sentence-transformers/all-MiniLM-L6-v2\"",
+            "",
+        ),
         "[]".to_owned(),
         String::new(),
     ];
     for bad in tampered {
         let error = ContributionRecord::from_json(&bad).unwrap_err();
-        assert!(!error.to_string().contains("someone@example.org") && !error.to_string().contains("file's text"), "{error}");
+        assert!(
+            !error.to_string().contains("someone@example.org")
+                && !error.to_string().contains("file's text"),
+            "{error}"
+        );
     }
 }

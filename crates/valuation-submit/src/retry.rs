@@ -52,7 +52,10 @@ impl RetryPolicy {
     /// never fire back to back yet many clients failing together spread out.
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
         let doublings = retry.saturating_sub(1).min(31);
-        let ceiling = self.base_delay.saturating_mul(1 << doublings).min(self.max_delay);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << doublings)
+            .min(self.max_delay);
         ceiling / 2 + ceiling.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
     }
 
@@ -103,7 +106,10 @@ impl SplitMix {
 
 impl Jitter for SplitMix {
     fn unit(&self) -> f64 {
-        let mut z = self.0.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self
+            .0
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
@@ -122,7 +128,9 @@ pub(crate) struct Outcome {
 fn retryable(result: &Result<Response, TransportError>) -> Option<Option<Duration>> {
     match result {
         Err(error) => error.is_retryable().then_some(None),
-        Ok(response) => RETRYABLE_STATUSES.contains(&response.status).then(|| retry_after(response)),
+        Ok(response) => RETRYABLE_STATUSES
+            .contains(&response.status)
+            .then(|| retry_after(response)),
     }
 }
 
@@ -141,10 +149,14 @@ pub(crate) async fn send_with_retries<T: Transport, S: Sleeper>(
         attempts += 1;
         let mut attempt = request.clone();
         if attempts > 1 {
-            attempt.headers.push(("X-Retry-Count".into(), (attempts - 1).to_string()));
+            attempt
+                .headers
+                .push(("X-Retry-Count".into(), (attempts - 1).to_string()));
         }
         let result = transport.send(attempt).await;
-        let Some(retry_after) = retryable(&result) else { return Outcome { result, attempts } };
+        let Some(retry_after) = retryable(&result) else {
+            return Outcome { result, attempts };
+        };
         if attempts >= policy.max_attempts {
             return Outcome { result, attempts };
         }
@@ -173,8 +185,14 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_up_to_a_limit() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay(1, Some(Duration::from_secs(1)), 0.0), Some(Duration::from_secs(1)));
-        assert_eq!(p.delay(1, Some(Duration::from_secs(1)), 1.0), Some(Duration::from_millis(1250)));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(1)), 0.0),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(1)), 1.0),
+            Some(Duration::from_millis(1250))
+        );
         assert_eq!(p.delay(1, Some(Duration::from_secs(61)), 0.0), None);
         assert_eq!(p.delay(2, None, 0.0), Some(Duration::from_millis(500)));
     }
@@ -186,12 +204,22 @@ mod tests {
         assert!(draws.iter().all(|u| (0.0..1.0).contains(u)));
         let mean = draws.iter().sum::<f64>() / draws.len() as f64;
         assert!((mean - 0.5).abs() < 0.02, "{mean}");
-        assert_ne!(SplitMix::from_entropy().unit(), SplitMix::from_entropy().unit());
+        assert_ne!(
+            SplitMix::from_entropy().unit(),
+            SplitMix::from_entropy().unit()
+        );
     }
 
     #[test]
     fn which_answers_are_retried() {
-        let status = |s| retryable(&Ok(Response { status: s, headers: vec![], body: vec![] })).is_some();
+        let status = |s| {
+            retryable(&Ok(Response {
+                status: s,
+                headers: vec![],
+                body: vec![],
+            }))
+            .is_some()
+        };
         for s in RETRYABLE_STATUSES {
             assert!(status(s), "{s}");
         }

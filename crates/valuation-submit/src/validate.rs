@@ -25,7 +25,9 @@ pub(crate) fn json_key(s: &str) -> bool {
     let b = s.as_bytes();
     (1..=64).contains(&b.len())
         && b[0].is_ascii_lowercase()
-        && b[1..].iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+        && b[1..]
+            .iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// `^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$`, e.g. `sentence-transformers/all-MiniLM-L6-v2`.
@@ -42,13 +44,17 @@ fn identifier(s: &str, max_len: usize, punctuation: &[u8]) -> bool {
     let b = s.as_bytes();
     (1..=max_len).contains(&b.len())
         && b[0].is_ascii_alphanumeric()
-        && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
 }
 
 /// Length of PostgreSQL's text rendering of a flat jsonb object (`{"a": 1, "b": null}`: a space
 /// after every `:` and `,`), which is what the columns' `octet_length(x::text) <= 2048` measures.
 /// Keys are plain identifiers (checked by `json_key`), so no escaping changes their length.
-pub(crate) fn jsonb_object_text_len<'a>(entries: impl IntoIterator<Item = (&'a str, usize)>) -> usize {
+pub(crate) fn jsonb_object_text_len<'a>(
+    entries: impl IntoIterator<Item = (&'a str, usize)>,
+) -> usize {
     let mut len = 2; // {}
     for (i, (key, value_len)) in entries.into_iter().enumerate() {
         len += if i > 0 { 2 } else { 0 } + key.len() + 2 + 2 + value_len; // ", " "key" ": " value
@@ -67,8 +73,16 @@ mod tests {
 
     #[test]
     fn uuids() {
-        assert_eq!(uuid("D2000000-0000-4000-8000-00000000000A").as_deref(), Some("d2000000-0000-4000-8000-00000000000a"));
-        for bad in ["", "d2000000000040008000000000000001", "d2000000-0000-4000-8000-00000000000g", "{d2000000-0000-4000-8000-000000000001}"] {
+        assert_eq!(
+            uuid("D2000000-0000-4000-8000-00000000000A").as_deref(),
+            Some("d2000000-0000-4000-8000-00000000000a")
+        );
+        for bad in [
+            "",
+            "d2000000000040008000000000000001",
+            "d2000000-0000-4000-8000-00000000000g",
+            "{d2000000-0000-4000-8000-000000000001}",
+        ] {
             assert_eq!(uuid(bad), None, "{bad}");
         }
     }
@@ -95,8 +109,19 @@ mod tests {
     #[test]
     fn jsonb_rendering_length() {
         // PostgreSQL: select '{"a":1,"bc":null}'::jsonb::text  ->  {"a": 1, "bc": null}
-        assert_eq!(jsonb_object_text_len([("a", 1), ("bc", 4)]), r#"{"a": 1, "bc": null}"#.len());
+        assert_eq!(
+            jsonb_object_text_len([("a", 1), ("bc", 4)]),
+            r#"{"a": 1, "bc": null}"#.len()
+        );
         assert_eq!(jsonb_object_text_len([]), 2);
-        assert_eq!((decimal_len(0), decimal_len(9), decimal_len(10), decimal_len(u64::MAX)), (1, 1, 2, 20));
+        assert_eq!(
+            (
+                decimal_len(0),
+                decimal_len(9),
+                decimal_len(10),
+                decimal_len(u64::MAX)
+            ),
+            (1, 1, 2, 20)
+        );
     }
 }

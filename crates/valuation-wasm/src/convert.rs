@@ -89,7 +89,9 @@ pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
 }
 
 pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> {
-    bytes.map(|b| DatasetRef::from_json(b).map_err(|e| error("invalid_dataset_ref", &e.to_string()))).transpose()
+    bytes
+        .map(|b| DatasetRef::from_json(b).map_err(|e| error("invalid_dataset_ref", &e.to_string())))
+        .transpose()
 }
 
 /// Pretty JSON, as `valuation score --json` prints it: the bytes a verifier compares.
@@ -131,14 +133,16 @@ const DEFAULT_SUBMIT_TIMEOUT_MS: u32 = 30_000;
 pub fn submit_config(value: JsValue) -> Result<SubmitConfig, JsValue> {
     use std::time::Duration;
     let invalid = |m: &str| submit_error_value("invalid_config", m, None);
-    let js: SubmitConfigJs = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e.to_string()))?;
+    let js: SubmitConfigJs =
+        serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e.to_string()))?;
     if !(js.url.starts_with("https://") || js.url.starts_with("http://")) {
         return Err(invalid("url must be the project's http(s) URL"));
     }
     if js.anon_key.is_empty() {
         return Err(invalid("anonKey is empty"));
     }
-    let ms = |v: Option<u32>, default: Duration| v.map_or(default, |v| Duration::from_millis(v.into()));
+    let ms =
+        |v: Option<u32>, default: Duration| v.map_or(default, |v| Duration::from_millis(v.into()));
     let mut retry = valuation_submit::RetryPolicy::default();
     if let Some(r) = js.retry {
         retry.max_attempts = r.max_attempts.unwrap_or(retry.max_attempts).max(1);
@@ -150,7 +154,12 @@ pub fn submit_config(value: JsValue) -> Result<SubmitConfig, JsValue> {
     Ok(SubmitConfig {
         url: js.url,
         anon_key: js.anon_key,
-        timeout: Duration::from_millis(js.timeout_ms.unwrap_or(DEFAULT_SUBMIT_TIMEOUT_MS).max(1).into()),
+        timeout: Duration::from_millis(
+            js.timeout_ms
+                .unwrap_or(DEFAULT_SUBMIT_TIMEOUT_MS)
+                .max(1)
+                .into(),
+        ),
         retry,
     })
 }
@@ -175,21 +184,35 @@ pub fn submit_error(e: &valuation_submit::SubmitError) -> JsValue {
         set("status", status.into());
     }
     let attempts = match e {
-        E::RateLimited { attempts, .. } | E::ServerError { attempts, .. } | E::Network { attempts, .. } | E::Timeout { attempts } => {
-            Some(*attempts)
-        }
+        E::RateLimited { attempts, .. }
+        | E::ServerError { attempts, .. }
+        | E::Network { attempts, .. }
+        | E::Timeout { attempts } => Some(*attempts),
         _ => None,
     };
     if let Some(attempts) = attempts {
         set("attempts", attempts.into());
     }
-    if let E::RateLimited { retry_after: Some(after), .. } = e {
+    if let E::RateLimited {
+        retry_after: Some(after),
+        ..
+    } = e
+    {
         set("retryAfterMs", (after.as_millis() as f64).into());
     }
     if let Some(body) = e.postgrest() {
         let fields = js_sys::Object::new();
-        for (key, value) in [("code", &body.code), ("message", &body.message), ("details", &body.details), ("hint", &body.hint)] {
-            let _ = Reflect::set(&fields, &key.into(), &value.as_deref().map_or(JsValue::NULL, JsValue::from));
+        for (key, value) in [
+            ("code", &body.code),
+            ("message", &body.message),
+            ("details", &body.details),
+            ("hint", &body.hint),
+        ] {
+            let _ = Reflect::set(
+                &fields,
+                &key.into(),
+                &value.as_deref().map_or(JsValue::NULL, JsValue::from),
+            );
         }
         set("postgrest", fields.into());
     }
@@ -200,7 +223,11 @@ fn submit_error_value(code: &str, message: &str, transient: Option<bool>) -> JsV
     let err = JsError::new(message);
     err.set_name("SubmitError");
     let _ = Reflect::set(&err, &"code".into(), &code.into());
-    let _ = Reflect::set(&err, &"transient".into(), &transient.unwrap_or(false).into());
+    let _ = Reflect::set(
+        &err,
+        &"transient".into(),
+        &transient.unwrap_or(false).into(),
+    );
     err.into()
 }
 

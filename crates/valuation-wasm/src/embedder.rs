@@ -23,7 +23,11 @@ impl JsEmbedder {
     ) -> Result<JsEmbedder, JsValue> {
         crate::panic::install_hook();
         let options: EmbedOptions = convert::options(options)?;
-        let files = ModelFiles { config_json, tokenizer_json, weights_safetensors };
+        let files = ModelFiles {
+            config_json,
+            tokenizer_json,
+            weights_safetensors,
+        };
         let inner = Embedder::from_bytes(files, &options).map_err(convert::embed_error)?;
         Ok(JsEmbedder { inner })
     }

@@ -19,14 +19,23 @@ impl JsFileBuffer {
         crate::panic::install_hook();
         let mut bytes = Vec::new();
         bytes.try_reserve_exact(size).map_err(|_| {
-            convert::error("file_too_large", &format!("{size} bytes do not fit in this tab's memory"))
+            convert::error(
+                "file_too_large",
+                &format!("{size} bytes do not fit in this tab's memory"),
+            )
         })?;
-        Ok(JsFileBuffer { bytes, capacity: size })
+        Ok(JsFileBuffer {
+            bytes,
+            capacity: size,
+        })
     }
 
     pub fn push(&mut self, slice: &[u8]) -> Result<(), JsValue> {
         if self.bytes.len() + slice.len() > self.capacity {
-            return Err(convert::error("invalid_argument", "more bytes than the buffer was made for"));
+            return Err(convert::error(
+                "invalid_argument",
+                "more bytes than the buffer was made for",
+            ));
         }
         self.bytes.extend_from_slice(slice);
         Ok(())

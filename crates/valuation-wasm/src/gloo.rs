@@ -17,19 +17,38 @@ use valuation_core::{EmbedOptions, Embedder, ModelFiles};
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ValuationInput {
     /// The model files' bytes; the worker answers `Ready` or `Failed`.
-    LoadModel { config: Vec<u8>, tokenizer: Vec<u8>, weights: Vec<u8>, batch_size: usize },
+    LoadModel {
+        config: Vec<u8>,
+        tokenizer: Vec<u8>,
+        weights: Vec<u8>,
+        batch_size: usize,
+    },
     /// A file to value; the worker answers `Progress`… then `Report` or `Failed`.
-    Valuate { bytes: Vec<u8>, options: ScoreOptions, dataset_ref: Option<Vec<u8>> },
+    Valuate {
+        bytes: Vec<u8>,
+        options: ScoreOptions,
+        dataset_ref: Option<Vec<u8>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ValuationOutput {
-    Ready { weights_sha256: String },
-    Progress { embedded: usize, total: usize },
+    Ready {
+        weights_sha256: String,
+    },
+    Progress {
+        embedded: usize,
+        total: usize,
+    },
     /// The report as pretty JSON, byte-identical to `valuation score --json` (parse it with
     /// `serde_json::from_str::<valuation_core::score::Report>`).
-    Report { json: String },
-    Failed { code: String, message: String },
+    Report {
+        json: String,
+    },
+    Failed {
+        code: String,
+        message: String,
+    },
 }
 
 pub struct ValuationWorker {
@@ -50,9 +69,24 @@ impl Worker for ValuationWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: ValuationInput, id: HandlerId) {
         let answer = match msg {
-            ValuationInput::LoadModel { config, tokenizer, weights, batch_size } => {
-                let files = ModelFiles { config_json: &config, tokenizer_json: &tokenizer, weights_safetensors: &weights };
-                match Embedder::from_bytes(files, &EmbedOptions { batch_size, ..EmbedOptions::default() }) {
+            ValuationInput::LoadModel {
+                config,
+                tokenizer,
+                weights,
+                batch_size,
+            } => {
+                let files = ModelFiles {
+                    config_json: &config,
+                    tokenizer_json: &tokenizer,
+                    weights_safetensors: &weights,
+                };
+                match Embedder::from_bytes(
+                    files,
+                    &EmbedOptions {
+                        batch_size,
+                        ..EmbedOptions::default()
+                    },
+                ) {
                     Ok(e) => {
                         let weights_sha256 = e.info().weights_sha256.clone();
                         self.embedder = Some(e);
@@ -61,11 +95,21 @@ impl Worker for ValuationWorker {
                     Err(e) => failed(e.code(), &e.to_string()),
                 }
             }
-            ValuationInput::Valuate { bytes, options, dataset_ref } => match &self.embedder {
+            ValuationInput::Valuate {
+                bytes,
+                options,
+                dataset_ref,
+            } => match &self.embedder {
                 None => failed("model_not_loaded", "send LoadModel first"),
-                Some(embedder) => valuate(embedder, &bytes, &options, dataset_ref.as_deref(), |embedded, total| {
-                    scope.respond(id, ValuationOutput::Progress { embedded, total });
-                })
+                Some(embedder) => valuate(
+                    embedder,
+                    &bytes,
+                    &options,
+                    dataset_ref.as_deref(),
+                    |embedded, total| {
+                        scope.respond(id, ValuationOutput::Progress { embedded, total });
+                    },
+                )
                 .unwrap_or_else(|(code, message)| failed(code, &message)),
             },
         };
@@ -74,7 +118,10 @@ impl Worker for ValuationWorker {
 }
 
 fn failed(code: &str, message: &str) -> ValuationOutput {
-    ValuationOutput::Failed { code: code.into(), message: message.into() }
+    ValuationOutput::Failed {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 fn valuate(

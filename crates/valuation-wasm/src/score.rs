@@ -17,7 +17,8 @@ impl JsEmbedder {
     ) -> Result<String, JsValue> {
         let options: ScoreOptions = convert::options(options)?;
         let dataset = convert::dataset_ref(dataset_ref.as_deref())?;
-        let report = score::score(bytes, &options, &self.inner, dataset.as_ref()).map_err(convert::score_error)?;
+        let report = score::score(bytes, &options, &self.inner, dataset.as_ref())
+            .map_err(convert::score_error)?;
         convert::report_json(&report)
     }
 }

@@ -26,7 +26,9 @@ impl JsValuation {
         crate::panic::install_hook();
         let options: ScoreOptions = convert::options(options)?;
         let staged = Staged::new(bytes, &options).map_err(convert::score_error)?;
-        Ok(JsValuation { staged: Some(staged) })
+        Ok(JsValuation {
+            staged: Some(staged),
+        })
     }
 
     /// The same from a filled `FileBuffer`, which is consumed (its memory freed after the pass).
@@ -53,7 +55,9 @@ impl JsValuation {
     #[wasm_bindgen(js_name = embedStep)]
     pub fn embed_step(&mut self, embedder: &JsEmbedder) -> Result<bool, JsValue> {
         let staged = self.staged.as_mut().ok_or_else(finished)?;
-        staged.embed_step(&embedder.inner).map_err(convert::score_error)
+        staged
+            .embed_step(&embedder.inner)
+            .map_err(convert::score_error)
     }
 
     /// The report as pretty JSON, byte-identical to `valuation score --json`. Once only.
@@ -61,11 +65,16 @@ impl JsValuation {
     pub fn report_json(&mut self, dataset_ref: Option<Vec<u8>>) -> Result<String, JsValue> {
         let dataset = convert::dataset_ref(dataset_ref.as_deref())?;
         let staged = self.staged.take().ok_or_else(finished)?;
-        let report = staged.finish(dataset.as_ref()).map_err(convert::score_error)?;
+        let report = staged
+            .finish(dataset.as_ref())
+            .map_err(convert::score_error)?;
         convert::report_json(&report)
     }
 }
 
 fn finished() -> JsValue {
-    convert::error("invalid_argument", "this valuation has already produced its report")
+    convert::error(
+        "invalid_argument",
+        "this valuation has already produced its report",
+    )
 }

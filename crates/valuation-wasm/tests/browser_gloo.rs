@@ -16,12 +16,17 @@ use valuation_wasm::gloo::{ValuationInput, ValuationOutput, ValuationWorker};
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 const CONFIG: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/config.json"));
-const TOKENIZER: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
-const WEIGHTS: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/model.safetensors"));
+const TOKENIZER: &[u8] =
+    include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
+const WEIGHTS: &[u8] = include_bytes!(concat!(
+    env!("VALUATION_TEST_MODEL_DIR"),
+    "/model.safetensors"
+));
 const SPEECH: &[u8] = include_bytes!("../../../tests/data/score/speech.txt");
 const NATIVE: &str = include_str!(concat!(env!("OUT_DIR"), "/native-report-speech.txt.json"));
 /// Must match the `--domain` scripts/test.sh passes to `valuation score`.
-const DOMAIN: &str = "The government of the United States: Congress, the economy and public policy.";
+const DOMAIN: &str =
+    "The government of the United States: Congress, the economy and public policy.";
 
 #[wasm_bindgen]
 extern "C" {
@@ -49,10 +54,20 @@ fn loader_url() -> String {
     );
     let parts = js_sys::Array::of1(&script.into());
     let options = web_sys_blob_options();
-    let blob = js_sys::Reflect::construct(&js_sys::Reflect::get(&js_sys::global(), &"Blob".into()).unwrap().into(), &js_sys::Array::of2(&parts, &options)).unwrap();
+    let blob = js_sys::Reflect::construct(
+        &js_sys::Reflect::get(&js_sys::global(), &"Blob".into())
+            .unwrap()
+            .into(),
+        &js_sys::Array::of2(&parts, &options),
+    )
+    .unwrap();
     let url_ctor = js_sys::Reflect::get(&js_sys::global(), &"URL".into()).unwrap();
     let create = js_sys::Reflect::get(&url_ctor, &"createObjectURL".into()).unwrap();
-    js_sys::Function::from(create).call1(&url_ctor, &blob).unwrap().as_string().unwrap()
+    js_sys::Function::from(create)
+        .call1(&url_ctor, &blob)
+        .unwrap()
+        .as_string()
+        .unwrap()
 }
 
 fn web_sys_blob_options() -> JsValue {
@@ -61,7 +76,10 @@ fn web_sys_blob_options() -> JsValue {
     o.into()
 }
 
-async fn next(outputs: &Rc<RefCell<Vec<ValuationOutput>>>, pred: impl Fn(&ValuationOutput) -> bool) -> ValuationOutput {
+async fn next(
+    outputs: &Rc<RefCell<Vec<ValuationOutput>>>,
+    pred: impl Fn(&ValuationOutput) -> bool,
+) -> ValuationOutput {
     for _ in 0..3600 {
         let found = outputs.borrow().iter().position(&pred);
         if let Some(i) = found {
@@ -69,7 +87,10 @@ async fn next(outputs: &Rc<RefCell<Vec<ValuationOutput>>>, pred: impl Fn(&Valuat
         }
         sleep(50).await;
     }
-    panic!("no answer from the gloo worker in 180 s; got {:?}", outputs.borrow());
+    panic!(
+        "no answer from the gloo worker in 180 s; got {:?}",
+        outputs.borrow()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -82,20 +103,67 @@ async fn gloo_worker_values_a_file_like_the_cli() {
         .callback(move |out| sink.borrow_mut().push(out))
         .spawn_with_loader(&loader_url());
 
-    bridge.send(ValuationInput::LoadModel { config: CONFIG.to_vec(), tokenizer: TOKENIZER.to_vec(), weights: WEIGHTS.to_vec(), batch_size: 8 });
+    bridge.send(ValuationInput::LoadModel {
+        config: CONFIG.to_vec(),
+        tokenizer: TOKENIZER.to_vec(),
+        weights: WEIGHTS.to_vec(),
+        batch_size: 8,
+    });
     let ready = next(&outputs, |o| !matches!(o, ValuationOutput::Progress { .. })).await;
-    assert!(matches!(&ready, ValuationOutput::Ready { weights_sha256 } if weights_sha256.starts_with("53aa5117")), "{ready:?}");
+    assert!(
+        matches!(&ready, ValuationOutput::Ready { weights_sha256 } if weights_sha256.starts_with("53aa5117")),
+        "{ready:?}"
+    );
 
-    let options = ScoreOptions { domain: Some(DOMAIN.into()), ..ScoreOptions::default() };
-    bridge.send(ValuationInput::Valuate { bytes: SPEECH.to_vec(), options, dataset_ref: None });
-    let report = next(&outputs, |o| matches!(o, ValuationOutput::Report { .. } | ValuationOutput::Failed { .. })).await;
-    let ValuationOutput::Report { json } = report else { panic!("{report:?}") };
-    assert!(!NATIVE.is_empty(), "no native report: run scripts/test.sh (sets VALUATION_NATIVE_REPORTS)");
-    assert_eq!(json.trim_end(), NATIVE.trim_end(), "the gloo worker's report differs from the CLI's");
-    let progress = outputs.borrow().iter().filter(|o| matches!(o, ValuationOutput::Progress { .. })).count();
+    let options = ScoreOptions {
+        domain: Some(DOMAIN.into()),
+        ..ScoreOptions::default()
+    };
+    bridge.send(ValuationInput::Valuate {
+        bytes: SPEECH.to_vec(),
+        options,
+        dataset_ref: None,
+    });
+    let report = next(&outputs, |o| {
+        matches!(
+            o,
+            ValuationOutput::Report { .. } | ValuationOutput::Failed { .. }
+        )
+    })
+    .await;
+    let ValuationOutput::Report { json } = report else {
+        panic!("{report:?}")
+    };
+    assert!(
+        !NATIVE.is_empty(),
+        "no native report: run scripts/test.sh (sets VALUATION_NATIVE_REPORTS)"
+    );
+    assert_eq!(
+        json.trim_end(),
+        NATIVE.trim_end(),
+        "the gloo worker's report differs from the CLI's"
+    );
+    let progress = outputs
+        .borrow()
+        .iter()
+        .filter(|o| matches!(o, ValuationOutput::Progress { .. }))
+        .count();
     assert!(progress > 0, "progress was reported");
 
-    bridge.send(ValuationInput::Valuate { bytes: Vec::new(), options: ScoreOptions::default(), dataset_ref: None });
-    let empty = next(&outputs, |o| matches!(o, ValuationOutput::Report { .. } | ValuationOutput::Failed { .. })).await;
-    assert!(matches!(&empty, ValuationOutput::Failed { code, .. } if code == "empty_file"), "{empty:?}");
+    bridge.send(ValuationInput::Valuate {
+        bytes: Vec::new(),
+        options: ScoreOptions::default(),
+        dataset_ref: None,
+    });
+    let empty = next(&outputs, |o| {
+        matches!(
+            o,
+            ValuationOutput::Report { .. } | ValuationOutput::Failed { .. }
+        )
+    })
+    .await;
+    assert!(
+        matches!(&empty, ValuationOutput::Failed { code, .. } if code == "empty_file"),
+        "{empty:?}"
+    );
 }

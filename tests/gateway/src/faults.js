@@ -8,6 +8,8 @@
 //   body        response body (string, or JSON value); default {"message":"injected fault: HTTP <status>"}
 //   headers     extra response headers
 //   delay_ms    wait this long first (any action; "delay" = wait, then handle normally)
+//   hold_ms     wait this long after the database answered, before replying (the insert is
+//               committed while the client still waits: a page closed now never hears of it)
 //   when        "before" (default): instead of handling the request;
 //               "after": handle it (the database commits), then answer with the fault instead
 //               (a lost response: what makes idempotent retries necessary)
@@ -25,7 +27,7 @@ class FaultSpecError extends Error {}
 function validateEntry(entry, index) {
   const fail = (msg) => { throw new FaultSpecError(`schedule[${index}]: ${msg}`); };
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail('must be an object');
-  const known = new Set(['action', 'status', 'retry_after', 'body', 'headers', 'delay_ms', 'when', 'times', 'method', 'path']);
+  const known = new Set(['action', 'status', 'retry_after', 'body', 'headers', 'delay_ms', 'hold_ms', 'when', 'times', 'method', 'path']);
   for (const key of Object.keys(entry)) if (!known.has(key)) fail(`unknown field '${key}'`);
   if (!ACTIONS.has(entry.action)) fail(`action must be one of ${[...ACTIONS].join(', ')}`);
   if (entry.action === 'status' && !(Number.isInteger(entry.status) && entry.status >= 200 && entry.status <= 599)) {
@@ -34,6 +36,9 @@ function validateEntry(entry, index) {
   if (entry.retry_after !== undefined && !['number', 'string'].includes(typeof entry.retry_after)) fail('retry_after must be a number or a string');
   if (entry.delay_ms !== undefined && !(Number.isInteger(entry.delay_ms) && entry.delay_ms >= 0 && entry.delay_ms <= 600000)) {
     fail('delay_ms must be an integer 0-600000');
+  }
+  if (entry.hold_ms !== undefined && !(Number.isInteger(entry.hold_ms) && entry.hold_ms >= 0 && entry.hold_ms <= 600000)) {
+    fail('hold_ms must be an integer 0-600000');
   }
   if (entry.when !== undefined && entry.when !== 'before' && entry.when !== 'after') fail('when must be "before" or "after"');
   if (entry.times !== undefined && entry.times !== 'always' && !(Number.isInteger(entry.times) && entry.times >= 1)) {

@@ -43,6 +43,7 @@ function createHandler({ config, cache, pool, faults }) {
         response = body.tooLarge
           ? errors.payloadTooLarge()
           : await handleRest({ req, url, bodyText: body.text, config, cache, pool });
+        if (fault?.hold_ms) await sleep(fault.hold_ms);
       }
       if (replaces) {
         if (fault.action === 'drop') {

@@ -23,7 +23,11 @@ pub struct EmbedOptions {
 impl Default for EmbedOptions {
     fn default() -> Self {
         let spec = ModelSpec::default();
-        EmbedOptions { batch_size: 1, expected_weights_sha256: None, max_tokens: spec.max_tokens }
+        EmbedOptions {
+            batch_size: 1,
+            expected_weights_sha256: None,
+            max_tokens: spec.max_tokens,
+        }
     }
 }
 
@@ -51,7 +55,9 @@ const MAX_VOCAB: usize = 1 << 20;
 impl Embedder {
     pub fn from_bytes(files: ModelFiles<'_>, options: &EmbedOptions) -> Result<Self, EmbedError> {
         if options.batch_size == 0 || options.batch_size > 1024 {
-            return Err(EmbedError::InvalidOption("batch_size must be in 1..=1024".into()));
+            return Err(EmbedError::InvalidOption(
+                "batch_size must be in 1..=1024".into(),
+            ));
         }
         let weights_sha256 = sha256_hex(files.weights_safetensors);
         if let Some(expected) = &options.expected_weights_sha256 {
@@ -77,14 +83,19 @@ impl Embedder {
                 config.vocab_size
             )));
         }
-        let vb = VarBuilder::from_slice_safetensors(files.weights_safetensors, DType::F32, &Device::Cpu)
-            .map_err(|e| EmbedError::InvalidWeights(e.to_string()))?;
+        let vb =
+            VarBuilder::from_slice_safetensors(files.weights_safetensors, DType::F32, &Device::Cpu)
+                .map_err(|e| EmbedError::InvalidWeights(e.to_string()))?;
         let model =
             BertModel::load(vb, &config).map_err(|e| EmbedError::InvalidWeights(e.to_string()))?;
         Ok(Embedder {
             model,
             tokenizer,
-            info: ModelInfo { weights_sha256, dim: config.hidden_size, max_tokens: options.max_tokens },
+            info: ModelInfo {
+                weights_sha256,
+                dim: config.hidden_size,
+                max_tokens: options.max_tokens,
+            },
             batch_size: options.batch_size,
         })
     }
@@ -108,13 +119,20 @@ impl Embedder {
     /// and stop between batches. The groups are those of [`Embedder::embed`]: same vectors, bit
     /// for bit.
     pub fn start<S: AsRef<str>>(&self, texts: &[S]) -> Result<EmbedJob, EmbedError> {
-        let tokens =
-            texts.iter().map(|t| self.tokenizer.tokenize(t.as_ref())).collect::<Result<Vec<_>, _>>()?;
+        let tokens = texts
+            .iter()
+            .map(|t| self.tokenizer.tokenize(t.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
         // Shortest first, ties by position: deterministic groups with little padding.
         let mut order: Vec<usize> = (0..tokens.len()).collect();
         order.sort_by_key(|&i| (tokens[i].ids.len(), i));
         let out = vec![Vec::new(); tokens.len()];
-        Ok(EmbedJob { tokens, order, next: 0, out })
+        Ok(EmbedJob {
+            tokens,
+            order,
+            next: 0,
+            out,
+        })
     }
 
     /// Runs the job's next batch; false once every text is embedded.

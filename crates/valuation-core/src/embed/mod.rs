@@ -11,7 +11,7 @@ mod pooling;
 mod text_tokenizer;
 
 #[cfg(feature = "model")]
-pub use embedder::{EmbedJob, Embedder, EmbedOptions, ModelInfo};
+pub use embedder::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
 pub use error::EmbedError;
 pub use model_files::{sha256_hex, ModelFiles, ModelSpec};
 #[cfg(feature = "model")]

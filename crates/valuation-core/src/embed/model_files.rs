@@ -28,7 +28,8 @@ impl ModelSpec {
     pub const CONFIG_FILE: &'static str = "config.json";
     pub const TOKENIZER_FILE: &'static str = "tokenizer.json";
     pub const WEIGHTS_FILE: &'static str = "model.safetensors";
-    pub const FILES: [&'static str; 3] = [Self::CONFIG_FILE, Self::TOKENIZER_FILE, Self::WEIGHTS_FILE];
+    pub const FILES: [&'static str; 3] =
+        [Self::CONFIG_FILE, Self::TOKENIZER_FILE, Self::WEIGHTS_FILE];
 
     /// sentence-transformers/all-MiniLM-L6-v2, the default model.
     pub fn all_minilm_l6_v2() -> Self {

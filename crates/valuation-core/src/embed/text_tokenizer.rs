@@ -28,7 +28,9 @@ impl TextTokenizer {
             .map_err(|e| EmbedError::InvalidTokenizer(e.to_string()))?;
         // tokenizer.json ships `padding: Fixed 128, truncation: 128`; sentence-transformers ignores
         // both and truncates at the model's max_seq_length with no padding.
-        let special = inner.get_post_processor().map_or(0, |p| p.added_tokens(false));
+        let special = inner
+            .get_post_processor()
+            .map_or(0, |p| p.added_tokens(false));
         if max_tokens <= special + 1 {
             return Err(EmbedError::InvalidOption(format!(
                 "max_tokens {max_tokens} leaves no room for text next to {special} special tokens"
@@ -36,7 +38,10 @@ impl TextTokenizer {
         }
         inner.with_padding(None);
         inner
-            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..Default::default() }))
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                ..Default::default()
+            }))
             .map_err(|e| EmbedError::InvalidTokenizer(e.to_string()))?;
         Ok(TextTokenizer { inner, max_tokens })
     }
@@ -59,8 +64,14 @@ impl TextTokenizer {
     }
 
     fn encode(&self, text: &str) -> Result<Tokens, EmbedError> {
-        let enc = self.inner.encode(text, true).map_err(|e| EmbedError::Tokenize(e.to_string()))?;
-        Ok(Tokens { ids: enc.get_ids().to_vec(), mask: enc.get_attention_mask().to_vec() })
+        let enc = self
+            .inner
+            .encode(text, true)
+            .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+        Ok(Tokens {
+            ids: enc.get_ids().to_vec(),
+            mask: enc.get_attention_mask().to_vec(),
+        })
     }
 }
 
@@ -74,7 +85,11 @@ fn whitespace_prefix(text: &str, limit: usize) -> Option<&str> {
         return Some(&text[..cut]);
     }
     let head = &text[..cut];
-    let end = head.char_indices().rev().find(|(_, c)| c.is_whitespace()).map(|(i, _)| i)?;
+    let end = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)?;
     Some(&text[..end])
 }
 

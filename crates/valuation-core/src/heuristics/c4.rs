@@ -8,7 +8,14 @@ pub const MIN_SENTENCES: usize = 5;
 pub const MIN_WORDS_PER_LINE: usize = 3;
 pub const MAX_WORD_LENGTH: usize = 1000;
 const END_PUNCTUATION: [char; 5] = ['.', '?', '!', '"', '\''];
-const POLICY: [&str; 6] = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"];
+const POLICY: [&str; 6] = [
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -31,7 +38,11 @@ fn remove_citations(line: &str) -> String {
         let close = after.find(']');
         let inner = close.map(|c| &after[..c]);
         match inner {
-            Some(inner) if inner.bytes().all(|b| b.is_ascii_digit()) || inner == "edit" || inner == "citation needed" => {
+            Some(inner)
+                if inner.bytes().all(|b| b.is_ascii_digit())
+                    || inner == "edit"
+                    || inner == "citation needed" =>
+            {
                 rest = &after[inner.len() + 1..];
             }
             _ => {
@@ -46,7 +57,13 @@ fn remove_citations(line: &str) -> String {
 
 pub fn measure(text: &str) -> C4 {
     let lines = splitlines(text);
-    let mut m = C4 { lines: lines.len(), kept_lines: 0, sentences: 0, lorem_ipsum: false, curly_bracket: false };
+    let mut m = C4 {
+        lines: lines.len(),
+        kept_lines: 0,
+        sentences: 0,
+        lorem_ipsum: false,
+        curly_bracket: false,
+    };
     for raw in &lines {
         let stripped = py_strip(raw);
         let words: Vec<&str> = py_split_whitespace(stripped).collect();
@@ -54,7 +71,10 @@ pub fn measure(text: &str) -> C4 {
             continue;
         }
         let line = remove_citations(stripped);
-        if !line.ends_with(END_PUNCTUATION) || line.ends_with("...") || words.len() < MIN_WORDS_PER_LINE {
+        if !line.ends_with(END_PUNCTUATION)
+            || line.ends_with("...")
+            || words.len() < MIN_WORDS_PER_LINE
+        {
             continue;
         }
         let lower = line.to_lowercase();
@@ -98,6 +118,9 @@ mod tests {
 
     #[test]
     fn citations_are_removed() {
-        assert_eq!(remove_citations("Fact.[12] More[edit] [x] [citation needed]end"), "Fact. More [x] end");
+        assert_eq!(
+            remove_citations("Fact.[12] More[edit] [x] [citation needed]end"),
+            "Fact. More [x] end"
+        );
     }
 }

@@ -26,9 +26,18 @@ pub fn measure(text: &str) -> FineWeb {
 
 /// `measure` with the text's `split_words` tokens, for callers that already have them.
 pub fn measure_tokens(text: &str, words: &[&str]) -> FineWeb {
-    let lines: Vec<&str> = text.split('\n').filter(|l| !py_strip(l).is_empty()).collect();
-    let punctuated = lines.iter().filter(|l| l.chars().next_back().is_some_and(is_terminal)).count();
-    let short = lines.iter().filter(|l| char_len(l) <= SHORT_LINE_CHARS).count();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .filter(|l| !py_strip(l).is_empty())
+        .collect();
+    let punctuated = lines
+        .iter()
+        .filter(|l| l.chars().next_back().is_some_and(is_terminal))
+        .count();
+    let short = lines
+        .iter()
+        .filter(|l| char_len(l) <= SHORT_LINE_CHARS)
+        .count();
     let (_, dup_chars) = find_duplicates(lines.iter().copied());
     let newlines = text.bytes().filter(|b| *b == b'\n').count();
     FineWeb {

@@ -15,7 +15,14 @@ pub const MAX_DUP_PARAGRAPH_CHARS: f64 = 0.20;
 /// (n, max share of the text covered by the most frequent n-gram).
 pub const TOP_NGRAMS: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
 /// (n, max share of the text covered by repeated n-grams).
-pub const DUP_NGRAMS: [(usize, f64); 6] = [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)];
+pub const DUP_NGRAMS: [(usize, f64); 6] = [
+    (5, 0.15),
+    (6, 0.14),
+    (7, 0.13),
+    (8, 0.12),
+    (9, 0.11),
+    (10, 0.10),
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -61,9 +68,14 @@ fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
     let mut counts: HashMap<u64, (usize, usize, usize)> = HashMap::new();
     for (i, gram) in words.windows(n).enumerate() {
         let len = lens[i..i + n].iter().sum::<usize>() + n - 1;
-        counts.entry(ngram_hash(gram, b" ")).or_insert((0, i, len)).0 += 1;
+        counts
+            .entry(ngram_hash(gram, b" "))
+            .or_insert((0, i, len))
+            .0 += 1;
     }
-    let top = counts.values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
+    let top = counts
+        .values()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
     Some(top.0 * top.2)
 }
 
@@ -94,7 +106,8 @@ pub fn measure_tokens(text: &str, words: &[&str]) -> GopherRepetition {
     let lines = split_newline_runs(text, 1);
     let (line_dups, line_chars) = find_duplicates(lines.iter().copied());
     let lens: Vec<usize> = words.iter().map(|w| char_len(w)).collect();
-    let top = TOP_NGRAMS.map(|(n, _)| top_ngram_chars(words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
+    let top =
+        TOP_NGRAMS.map(|(n, _)| top_ngram_chars(words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
     let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(words, &lens, n), chars));
     GopherRepetition {
         chars,
@@ -114,9 +127,15 @@ impl GopherRepetition {
         }
         let fixed = [
             (self.dup_paragraphs > MAX_DUP_PARAGRAPHS, "dup_para_frac"),
-            (self.dup_paragraph_chars > MAX_DUP_PARAGRAPH_CHARS, "dup_para_char_frac"),
+            (
+                self.dup_paragraph_chars > MAX_DUP_PARAGRAPH_CHARS,
+                "dup_para_char_frac",
+            ),
             (self.dup_lines > MAX_DUP_LINES, "dup_line_frac"),
-            (self.dup_line_chars > MAX_DUP_LINE_CHARS, "dup_line_char_frac"),
+            (
+                self.dup_line_chars > MAX_DUP_LINE_CHARS,
+                "dup_line_char_frac",
+            ),
         ];
         if let Some((_, why)) = fixed.iter().find(|(fails, _)| *fails) {
             return Verdict::drop(*why);

@@ -23,10 +23,16 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn keep() -> Self {
-        Verdict { keep: true, reason: None }
+        Verdict {
+            keep: true,
+            reason: None,
+        }
     }
     pub fn drop(reason: impl Into<String>) -> Self {
-        Verdict { keep: false, reason: Some(reason.into()) }
+        Verdict {
+            keep: false,
+            reason: Some(reason.into()),
+        }
     }
 }
 

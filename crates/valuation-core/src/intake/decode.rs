@@ -28,7 +28,11 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, Encoding::Utf16be),
         _ => with_utf8(bytes, Encoding::Utf8),
     };
-    Decoded { text: normalize(text), encoding, invalid_bytes }
+    Decoded {
+        text: normalize(text),
+        encoding,
+        invalid_bytes,
+    }
 }
 
 fn with_utf8(bytes: &[u8], encoding: Encoding) -> (String, Encoding, usize) {
@@ -75,7 +79,11 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: Encoding) -> (String,
 
 /// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike.
 fn normalize(text: String) -> String {
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text
     } else {
@@ -90,9 +98,15 @@ mod tests {
     #[test]
     fn boms_and_invalid_bytes() {
         let d = decode(b"\xEF\xBB\xBFa\r\nb\xFF\xFEc");
-        assert_eq!((d.text.as_str(), d.encoding, d.invalid_bytes), ("a\nb\u{FFFD}\u{FFFD}c", Encoding::Utf8Bom, 2));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.invalid_bytes),
+            ("a\nb\u{FFFD}\u{FFFD}c", Encoding::Utf8Bom, 2)
+        );
         let d = decode(&[0xFF, 0xFE, b'h', 0, b'i', 0, 0x00, 0xD8, b'!']);
-        assert_eq!((d.text.as_str(), d.encoding, d.invalid_bytes), ("hi\u{FFFD}\u{FFFD}", Encoding::Utf16le, 3));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.invalid_bytes),
+            ("hi\u{FFFD}\u{FFFD}", Encoding::Utf16le, 3)
+        );
         let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
         assert_eq!((d.text.as_str(), d.encoding), ("ok", Encoding::Utf16be));
     }

@@ -7,8 +7,16 @@ use serde_json::Value;
 
 /// JSON Lines when the first lines are each a complete value; otherwise one JSON document.
 pub fn detect(text: &str) -> FileKind {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(20).collect();
-    let parsed = lines.iter().filter(|l| l.starts_with(['{', '[']) && serde_json::from_str::<Value>(l).is_ok()).count();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(20)
+        .collect();
+    let parsed = lines
+        .iter()
+        .filter(|l| l.starts_with(['{', '[']) && serde_json::from_str::<Value>(l).is_ok())
+        .count();
     if lines.len() >= 2 && parsed * 10 >= lines.len() * 8 {
         FileKind::Jsonl
     } else {
@@ -24,7 +32,11 @@ pub struct Parsed {
 
 /// Calls `record` for each element of a top-level array, the object itself, or each line.
 pub fn read_records(text: &str, kind: FileKind, mut record: impl FnMut(&Value)) -> Parsed {
-    let mut parsed = Parsed { records: 0, unparsed: 0, error: None };
+    let mut parsed = Parsed {
+        records: 0,
+        unparsed: 0,
+        error: None,
+    };
     if kind == FileKind::Jsonl {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             match serde_json::from_str::<Value>(line) {
@@ -42,7 +54,12 @@ pub fn read_records(text: &str, kind: FileKind, mut record: impl FnMut(&Value)) 
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let mut count = 0;
-    let result = RecordSeed { record: &mut record, count: &mut count }.deserialize(&mut de).and_then(|()| de.end());
+    let result = RecordSeed {
+        record: &mut record,
+        count: &mut count,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
     parsed.records = count;
     if let Err(e) = result {
         parsed.unparsed = 1;
@@ -96,7 +113,11 @@ pub fn flatten(value: &Value, max_leaves: usize) -> Vec<(String, &Value)> {
         match v {
             Value::Object(map) => {
                 for (k, child) in map.iter().rev() {
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     stack.push((p, child));
                 }
             }
@@ -105,7 +126,14 @@ pub fn flatten(value: &Value, max_leaves: usize) -> Vec<(String, &Value)> {
                     stack.push((format!("{path}[]"), child));
                 }
             }
-            _ => out.push((if path.is_empty() { "value".into() } else { path }, v)),
+            _ => out.push((
+                if path.is_empty() {
+                    "value".into()
+                } else {
+                    path
+                },
+                v,
+            )),
         }
     }
     out

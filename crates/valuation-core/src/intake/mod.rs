@@ -57,18 +57,31 @@ pub fn intake(bytes: &[u8], max_bytes: u64) -> Result<Intake, IntakeError> {
         return Err(IntakeError::Empty);
     }
     if bytes.len() as u64 > max_bytes {
-        return Err(IntakeError::TooLarge { size: bytes.len() as u64, limit: max_bytes });
+        return Err(IntakeError::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
     }
     if let Some(format) = sniff::binary_format(bytes) {
-        return Err(IntakeError::Unsupported { format: format.to_owned() });
+        return Err(IntakeError::Unsupported {
+            format: format.to_owned(),
+        });
     }
     let decoded = decode::decode(bytes);
     // Mostly undecodable bytes: a legacy 8-bit encoding or binary; guessing would value noise.
     if decoded.invalid_bytes * 4 > bytes.len() {
-        return Err(IntakeError::Unsupported { format: "text in an unknown encoding or binary data".into() });
+        return Err(IntakeError::Unsupported {
+            format: "text in an unknown encoding or binary data".into(),
+        });
     }
     let (kind, delimiter) = detect_kind(&decoded.text);
-    Ok(Intake { kind, encoding: decoded.encoding, invalid_bytes: decoded.invalid_bytes, text: decoded.text, delimiter })
+    Ok(Intake {
+        kind,
+        encoding: decoded.encoding,
+        invalid_bytes: decoded.invalid_bytes,
+        text: decoded.text,
+        delimiter,
+    })
 }
 
 fn detect_kind(text: &str) -> (FileKind, Option<u8>) {
@@ -77,7 +90,11 @@ fn detect_kind(text: &str) -> (FileKind, Option<u8>) {
         return (json::detect(text), None);
     }
     if let Some(delimiter) = table::sniff_delimiter(text) {
-        let kind = if delimiter == b'\t' { FileKind::Tsv } else { FileKind::Csv };
+        let kind = if delimiter == b'\t' {
+            FileKind::Tsv
+        } else {
+            FileKind::Csv
+        };
         return (kind, Some(delimiter));
     }
     if looks_like_markdown(text) {
@@ -88,7 +105,10 @@ fn detect_kind(text: &str) -> (FileKind, Option<u8>) {
 
 fn looks_like_markdown(text: &str) -> bool {
     let head: Vec<&str> = text.lines().take(200).collect();
-    let headings = head.iter().filter(|l| l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ")).count();
+    let headings = head
+        .iter()
+        .filter(|l| l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### "))
+        .count();
     let fences = head.iter().filter(|l| l.starts_with("```")).count();
     let links = head.iter().filter(|l| l.contains("](")).count();
     headings >= 1 && headings + fences + links >= 2 || fences >= 2
@@ -105,7 +125,10 @@ mod tests {
     #[test]
     fn detects_kinds_from_content() {
         assert_eq!(kind("Just some prose.\nAnother line."), FileKind::Text);
-        assert_eq!(kind("# Title\n\nText with a [link](http://x.y).\n"), FileKind::Markdown);
+        assert_eq!(
+            kind("# Title\n\nText with a [link](http://x.y).\n"),
+            FileKind::Markdown
+        );
         assert_eq!(kind("a,b,c\n1,2,3\n4,5,6\n"), FileKind::Csv);
         assert_eq!(kind("a\tb\n1\t2\n3\t4\n"), FileKind::Tsv);
         assert_eq!(kind("[{\"a\": 1}, {\"a\": 2}]"), FileKind::Json);
@@ -115,8 +138,17 @@ mod tests {
     #[test]
     fn refuses_empty_binary_and_oversized() {
         assert_eq!(intake(b"", 10).err(), Some(IntakeError::Empty));
-        assert!(matches!(intake(b"%PDF-1.7 ...", 100), Err(IntakeError::Unsupported { .. })));
-        assert!(matches!(intake(&[0x80; 100], 1000), Err(IntakeError::Unsupported { .. })));
-        assert_eq!(intake(b"12345", 4).err(), Some(IntakeError::TooLarge { size: 5, limit: 4 }));
+        assert!(matches!(
+            intake(b"%PDF-1.7 ...", 100),
+            Err(IntakeError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            intake(&[0x80; 100], 1000),
+            Err(IntakeError::Unsupported { .. })
+        ));
+        assert_eq!(
+            intake(b"12345", 4).err(),
+            Some(IntakeError::TooLarge { size: 5, limit: 4 })
+        );
     }
 }

@@ -32,14 +32,20 @@ const MAGIC: &[(usize, &[u8], &str)] = &[
 
 /// Names the binary format of `bytes`, or `None` when they may be text.
 pub fn binary_format(bytes: &[u8]) -> Option<&'static str> {
-    if let Some((_, _, name)) = MAGIC.iter().find(|(at, magic, _)| bytes.get(*at..at + magic.len()) == Some(magic)) {
+    if let Some((_, _, name)) = MAGIC
+        .iter()
+        .find(|(at, magic, _)| bytes.get(*at..at + magic.len()) == Some(magic))
+    {
         return Some(name);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return None;
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    let controls = head.iter().filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    let controls = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
     let has_nul = head.contains(&0);
     // UTF-16 without a BOM shows as every other byte NUL; we ask for the BOM rather than guess.
     (has_nul || controls * 20 > head.len()).then_some("binary data")
@@ -52,7 +58,10 @@ mod tests {
     #[test]
     fn names_binary_formats_and_lets_text_through() {
         assert_eq!(binary_format(b"\x89PNG\r\n\x1a\n...."), Some("PNG image"));
-        assert_eq!(binary_format(b"PK\x03\x04rest"), Some("ZIP archive (or Office document)"));
+        assert_eq!(
+            binary_format(b"PK\x03\x04rest"),
+            Some("ZIP archive (or Office document)")
+        );
         assert_eq!(binary_format(&[1, 2, 3, 0, 5]), Some("binary data"));
         assert_eq!(binary_format(b"plain text\nline two\n"), None);
         assert_eq!(binary_format(&[0xFF, 0xFE, b'a', 0]), None);

@@ -3,12 +3,16 @@
 
 use super::report::FileInfo;
 use crate::coherence::{self, Coherence};
-use crate::heuristics::{c4, c4::C4, fineweb, fineweb::FineWeb, gopher_quality, gopher_quality::GopherQuality};
+use crate::heuristics::{
+    c4, c4::C4, fineweb, fineweb::FineWeb, gopher_quality, gopher_quality::GopherQuality,
+};
 use crate::heuristics::{gopher_repetition, gopher_repetition::GopherRepetition};
 use crate::intake::{intake, json, table, FileKind, IntakeError};
 use crate::pii::{self, PiiCounts};
 use crate::structure::{Structure, StructureStats, MAX_COLUMNS};
-use crate::units::{normalize_unit, prose_units, truncate_chars, unit_hash, UnitSampler, MAX_UNIT_CHARS};
+use crate::units::{
+    normalize_unit, prose_units, truncate_chars, unit_hash, UnitSampler, MAX_UNIT_CHARS,
+};
 use std::collections::HashSet;
 
 /// Prose heuristics run on at most this much text; longer files on a content-defined sample of
@@ -46,14 +50,26 @@ pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analy
     let (mut prose, mut tabular) = (None, None);
     match input.kind {
         FileKind::Text | FileKind::Markdown => {
-            let cleaned = if input.kind == FileKind::Markdown { strip_markdown(text) } else { text.clone() };
+            let cleaned = if input.kind == FileKind::Markdown {
+                strip_markdown(text)
+            } else {
+                text.clone()
+            };
             prose_units(&cleaned, |u| {
                 sampler.push(&normalize_unit(u), || u.to_owned());
             });
             prose = Some(measure_prose(&measured_text(&cleaned)));
         }
-        FileKind::Csv | FileKind::Tsv => tabular = Some(read_table(text, input.delimiter.unwrap_or(b','), &mut sampler)),
-        FileKind::Json | FileKind::Jsonl => tabular = Some(read_json(text, input.kind, &mut sampler)),
+        FileKind::Csv | FileKind::Tsv => {
+            tabular = Some(read_table(
+                text,
+                input.delimiter.unwrap_or(b','),
+                &mut sampler,
+            ))
+        }
+        FileKind::Json | FileKind::Jsonl => {
+            tabular = Some(read_json(text, input.kind, &mut sampler))
+        }
     }
     let pii = pii::scan(text);
     let (units, duplicates) = (sampler.units as u64, sampler.duplicates as u64);
@@ -69,7 +85,14 @@ pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analy
         duplicate_units: duplicates,
         sampled_units: sample.len() as u64,
     };
-    Ok(Analysis { file, sample, unit_hashes, prose, table: tabular, pii })
+    Ok(Analysis {
+        file,
+        sample,
+        unit_hashes,
+        prose,
+        table: tabular,
+        pii,
+    })
 }
 
 fn measure_prose(text: &str) -> ProseMeasures {
@@ -98,7 +121,11 @@ fn measured_text(text: &str) -> String {
             end += 1;
         }
         if end < text.len() {
-            end = text[end..].find("\n\n").map_or(text.len(), |i| end + i + 2).min(start + 4 * WINDOW_BYTES).max(end);
+            end = text[end..]
+                .find("\n\n")
+                .map_or(text.len(), |i| end + i + 2)
+                .min(start + 4 * WINDOW_BYTES)
+                .max(end);
             while !text.is_char_boundary(end) {
                 end += 1;
             }
@@ -107,11 +134,18 @@ fn measured_text(text: &str) -> String {
         start = end;
     }
     let keep = MAX_MEASURED_BYTES / WINDOW_BYTES;
-    let mut ranked: Vec<(u64, usize, &str)> = windows.iter().map(|(s, w)| (unit_hash(w), *s, *w)).collect();
+    let mut ranked: Vec<(u64, usize, &str)> = windows
+        .iter()
+        .map(|(s, w)| (unit_hash(w), *s, *w))
+        .collect();
     ranked.sort();
     ranked.truncate(keep);
     ranked.sort_by_key(|(_, s, _)| *s);
-    ranked.iter().map(|(_, _, w)| *w).collect::<Vec<_>>().join("\n\n")
+    ranked
+        .iter()
+        .map(|(_, _, w)| *w)
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Code blocks and heading marks are Markdown syntax, not prose: the peer rules would count `#`.
@@ -136,11 +170,19 @@ fn read_table(text: &str, delimiter: u8, sampler: &mut UnitSampler) -> TableMeas
     let mut names: Vec<String> = Vec::new();
     let unparsed = table::read_rows(text, delimiter, |record| {
         let stats = stats.get_or_insert_with(|| {
-            let header = record.iter().all(|c| !c.trim().is_empty() && c.trim().parse::<f64>().is_err());
+            let header = record
+                .iter()
+                .all(|c| !c.trim().is_empty() && c.trim().parse::<f64>().is_err());
             names = if header {
-                record.iter().take(MAX_COLUMNS).map(|c| c.trim().to_owned()).collect()
+                record
+                    .iter()
+                    .take(MAX_COLUMNS)
+                    .map(|c| c.trim().to_owned())
+                    .collect()
             } else {
-                (1..=record.len().min(MAX_COLUMNS)).map(|i| format!("column_{i}")).collect()
+                (1..=record.len().min(MAX_COLUMNS))
+                    .map(|i| format!("column_{i}"))
+                    .collect()
             };
             StructureStats::with_header(names.clone())
         });
@@ -157,14 +199,21 @@ fn read_table(text: &str, delimiter: u8, sampler: &mut UnitSampler) -> TableMeas
                     break;
                 }
                 let name = names.get(i).map_or("", String::as_str);
-                s.push_str(&format!("{}{name}: {}", if i > 0 { " | " } else { "" }, cell.trim()));
+                s.push_str(&format!(
+                    "{}{name}: {}",
+                    if i > 0 { " | " } else { "" },
+                    cell.trim()
+                ));
             }
             truncate_chars(&mut s, MAX_UNIT_CHARS);
             s
         });
     });
     let stats = stats.unwrap_or_default();
-    TableMeasures { structure: stats.finish(unparsed as u64), parse_error: None }
+    TableMeasures {
+        structure: stats.finish(unparsed as u64),
+        parse_error: None,
+    }
 }
 
 fn read_json(text: &str, kind: FileKind, sampler: &mut UnitSampler) -> TableMeasures {
@@ -173,15 +222,27 @@ fn read_json(text: &str, kind: FileKind, sampler: &mut UnitSampler) -> TableMeas
         let leaves = json::flatten(value, MAX_COLUMNS);
         let cells: Vec<(String, String)> = leaves
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                )
+            })
             .collect();
         stats.record(cells.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let rendered: String = cells.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ");
+        let rendered: String = cells
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         sampler.push(&normalize_unit(&rendered), || {
             let mut s = rendered.clone();
             truncate_chars(&mut s, MAX_UNIT_CHARS);
             s
         });
     });
-    TableMeasures { structure: stats.finish(parsed.unparsed as u64), parse_error: parsed.error }
+    TableMeasures {
+        structure: stats.finish(parsed.unparsed as u64),
+        parse_error: parsed.error,
+    }
 }

@@ -5,60 +5,134 @@ use super::report::*;
 use super::subscores::OFF_TOPIC_COSINE;
 
 /// Weights before renormalising over the sub-scores that apply (README: "How the score works").
-pub const PROSE_WEIGHTS: [(&str, f64); 6] =
-    [("quality", 0.30), ("repetition", 0.20), ("coherence", 0.15), ("diversity", 0.10), ("novelty", 0.15), ("relevance", 0.10)];
-pub const TABLE_WEIGHTS: [(&str, f64); 5] =
-    [("structure", 0.40), ("repetition", 0.20), ("diversity", 0.10), ("novelty", 0.15), ("relevance", 0.15)];
+pub const PROSE_WEIGHTS: [(&str, f64); 6] = [
+    ("quality", 0.30),
+    ("repetition", 0.20),
+    ("coherence", 0.15),
+    ("diversity", 0.10),
+    ("novelty", 0.15),
+    ("relevance", 0.10),
+];
+pub const TABLE_WEIGHTS: [(&str, f64); 5] = [
+    ("structure", 0.40),
+    ("repetition", 0.20),
+    ("diversity", 0.10),
+    ("novelty", 0.15),
+    ("relevance", 0.15),
+];
 
 fn cap(code: &str, limit: u8, reason: String) -> Cap {
-    Cap { code: code.into(), limit, reason }
+    Cap {
+        code: code.into(),
+        limit,
+        reason,
+    }
 }
 
 pub fn caps(a: &Analysis, s: &Subscores) -> Vec<Cap> {
     let mut out = Vec::new();
     if let Some(n) = &s.novelty {
         if n.measurements.exact_file_match {
-            out.push(cap("exact_duplicate", 0, "this exact file is already in the dataset".into()));
+            out.push(cap(
+                "exact_duplicate",
+                0,
+                "this exact file is already in the dataset".into(),
+            ));
         } else if n.measurements.known_units >= 0.8 {
-            out.push(cap("known_data", 10, format!("{:.0}% of its units are already in the dataset", n.measurements.known_units * 100.0)));
+            out.push(cap(
+                "known_data",
+                10,
+                format!(
+                    "{:.0}% of its units are already in the dataset",
+                    n.measurements.known_units * 100.0
+                ),
+            ));
         }
     }
     let units = a.file.units.max(1) as f64;
     let dup = a.file.duplicate_units as f64 / units;
     if dup >= 0.5 {
-        out.push(cap("mostly_duplicates", 25, format!("{:.0}% of its units are repeats of other units in the file", dup * 100.0)));
+        out.push(cap(
+            "mostly_duplicates",
+            25,
+            format!(
+                "{:.0}% of its units are repeats of other units in the file",
+                dup * 100.0
+            ),
+        ));
     }
     if let Some(p) = &a.prose {
         if p.gopher.words < 50 {
-            out.push(cap("too_short", 20, format!("only {} words of prose (at least 50 needed)", p.gopher.words)));
+            out.push(cap(
+                "too_short",
+                20,
+                format!(
+                    "only {} words of prose (at least 50 needed)",
+                    p.gopher.words
+                ),
+            ));
         }
         if p.c4.lorem_ipsum {
-            out.push(cap("lorem_ipsum", 30, "contains lorem ipsum placeholder text".into()));
+            out.push(cap(
+                "lorem_ipsum",
+                30,
+                "contains lorem ipsum placeholder text".into(),
+            ));
         }
     }
     if let Some(t) = &a.table {
         let st = &t.structure;
         if st.rows == 0 {
-            out.push(cap("unparseable", 5, t.parse_error.clone().map_or("no records could be read".into(), |e| format!("no records could be read: {e}"))));
+            out.push(cap(
+                "unparseable",
+                5,
+                t.parse_error
+                    .clone()
+                    .map_or("no records could be read".into(), |e| {
+                        format!("no records could be read: {e}")
+                    }),
+            ));
         } else if st.parse_rate < 0.9 {
-            out.push(cap("unparseable", 20, format!("{:.0}% of rows could not be read cleanly", (1.0 - st.parse_rate) * 100.0)));
+            out.push(cap(
+                "unparseable",
+                20,
+                format!(
+                    "{:.0}% of rows could not be read cleanly",
+                    (1.0 - st.parse_rate) * 100.0
+                ),
+            ));
         } else if st.rows < 5 {
             out.push(cap("too_short", 20, format!("only {} records", st.rows)));
         }
     }
     if let Some(c) = &s.coherence {
         if c.score < 25 {
-            out.push(cap("incoherent", 30, "word order looks random (word salad)".into()));
+            out.push(cap(
+                "incoherent",
+                30,
+                "word order looks random (word salad)".into(),
+            ));
         }
     }
     if let Some(r) = &s.relevance {
         if r.measurements.median_cosine < OFF_TOPIC_COSINE {
-            out.push(cap("off_topic", 30, format!("off-topic: median similarity to the {} is {:.2}", r.measurements.against, r.measurements.median_cosine)));
+            out.push(cap(
+                "off_topic",
+                30,
+                format!(
+                    "off-topic: median similarity to the {} is {:.2}",
+                    r.measurements.against, r.measurements.median_cosine
+                ),
+            ));
         }
     }
     let secrets = a.pii.card_numbers + a.pii.ibans + a.pii.private_keys + a.pii.api_keys;
     if secrets > 0 {
-        out.push(cap("secrets", 40, format!("{secrets} payment numbers, IBANs, private keys or API keys must be redacted")));
+        out.push(cap(
+            "secrets",
+            40,
+            format!("{secrets} payment numbers, IBANs, private keys or API keys must be redacted"),
+        ));
     }
     out
 }
@@ -68,14 +142,26 @@ pub fn flags(a: &Analysis) -> Vec<Flag> {
         .pii
         .by_flag_code()
         .into_iter()
-    .filter(|(_, n)| *n > 0)
-    .map(|(c, n)| Flag { code: c.into(), count: u64::from(n) })
-    .collect();
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| Flag {
+            code: c.into(),
+            count: u64::from(n),
+        })
+        .collect();
     if a.file.invalid_bytes > 0 {
-        out.push(Flag { code: "invalid_bytes".into(), count: a.file.invalid_bytes });
+        out.push(Flag {
+            code: "invalid_bytes".into(),
+            count: a.file.invalid_bytes,
+        });
     }
-    if out.iter().any(|f| f.code != "invalid_bytes" && f.code != "pii_email" && f.code != "pii_phone") {
-        out.push(Flag { code: "redact".into(), count: 1 });
+    if out
+        .iter()
+        .any(|f| f.code != "invalid_bytes" && f.code != "pii_email" && f.code != "pii_phone")
+    {
+        out.push(Flag {
+            code: "redact".into(),
+            count: 1,
+        });
     }
     out
 }
@@ -92,7 +178,11 @@ pub fn pii_penalty(a: &Analysis) -> u8 {
 
 /// Sets each sub-score's weight and returns the weighted mean, 0–100 (unrounded).
 pub fn weigh(s: &mut Subscores, prose: bool) -> f64 {
-    let table: &[(&str, f64)] = if prose { &PROSE_WEIGHTS } else { &TABLE_WEIGHTS };
+    let table: &[(&str, f64)] = if prose {
+        &PROSE_WEIGHTS
+    } else {
+        &TABLE_WEIGHTS
+    };
     let mut present: Vec<(&str, f64, u8)> = Vec::new();
     for (name, w) in table {
         if let Some(score) = score_of(s, name) {
@@ -144,13 +234,24 @@ fn worst_rule(t: &[Threshold]) -> Option<&Threshold> {
 
 /// Caps first, then the sub-scores that cost the most points, each with its worst rule.
 pub fn reasons(s: &Subscores, caps: &[Cap], penalty: u8) -> Vec<String> {
-    let mut out: Vec<String> = caps.iter().map(|c| format!("capped at {}: {}", c.limit, c.reason)).collect();
+    let mut out: Vec<String> = caps
+        .iter()
+        .map(|c| format!("capped at {}: {}", c.limit, c.reason))
+        .collect();
     let mut losses: Vec<(f64, String)> = Vec::new();
     let mut add = |name: &str, score: u8, weight: f64, rules: &[Threshold]| {
         let loss = weight * f64::from(100 - score);
         if loss >= 2.0 {
-            let detail = worst_rule(rules).map_or(String::new(), |r| format!(" (worst: {} = {} against a limit of {})", r.name, r.value, r.limit));
-            losses.push((loss, format!("{name} {score}/100 costs {loss:.0} points{detail}")));
+            let detail = worst_rule(rules).map_or(String::new(), |r| {
+                format!(
+                    " (worst: {} = {} against a limit of {})",
+                    r.name, r.value, r.limit
+                )
+            });
+            losses.push((
+                loss,
+                format!("{name} {score}/100 costs {loss:.0} points{detail}"),
+            ));
         }
     };
     macro_rules! each {
@@ -160,7 +261,9 @@ pub fn reasons(s: &Subscores, caps: &[Cap], penalty: u8) -> Vec<String> {
     losses.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     out.extend(losses.into_iter().take(3).map(|(_, r)| r));
     if penalty > 0 {
-        out.push(format!("minus {penalty} for personal contact details (e-mail addresses or phone numbers)"));
+        out.push(format!(
+            "minus {penalty} for personal contact details (e-mail addresses or phone numbers)"
+        ));
     }
     out
 }

@@ -73,14 +73,27 @@ pub struct Embedded {
 }
 
 pub fn domain_targets(options: &ScoreOptions) -> Vec<String> {
-    options.domain.iter().flat_map(|d| d.lines()).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    options
+        .domain
+        .iter()
+        .flat_map(|d| d.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 pub fn analyze(bytes: &[u8], options: &ScoreOptions) -> Result<Analysis, ScoreError> {
     if options.sample_size == 0 || options.sample_size > 4096 {
-        return Err(ScoreError::InvalidOption("sample_size must be 1..=4096".into()));
+        return Err(ScoreError::InvalidOption(
+            "sample_size must be 1..=4096".into(),
+        ));
     }
-    Ok(analyze::analyze(bytes, options.max_bytes, options.sample_size)?)
+    Ok(analyze::analyze(
+        bytes,
+        options.max_bytes,
+        options.sample_size,
+    )?)
 }
 
 impl Analysis {
@@ -93,23 +106,39 @@ impl Analysis {
         let units: &[Vec<f32>] = embedded.map_or(&[], |e| &e.units);
         let mut subscores = Subscores {
             quality: self.prose.as_ref().map(subscores::quality),
-            repetition: Some(subscores::repetition(self.prose.as_ref(), self.file.units, self.file.duplicate_units)),
+            repetition: Some(subscores::repetition(
+                self.prose.as_ref(),
+                self.file.units,
+                self.file.duplicate_units,
+            )),
             coherence: self.prose.as_ref().and_then(subscores::coherence),
             structure: self.table.as_ref().map(subscores::structure),
             diversity: subscores::diversity(units, prose),
-            novelty: dataset.map(|d| subscores::novelty(d, &self.file.sha256, &self.unit_hashes, same_space(d, embedded))),
+            novelty: dataset.map(|d| {
+                subscores::novelty(
+                    d,
+                    &self.file.sha256,
+                    &self.unit_hashes,
+                    same_space(d, embedded),
+                )
+            }),
             relevance: None,
         };
         if let Some(e) = embedded {
             subscores.relevance = subscores::relevance(units, &e.domain, "domain").or_else(|| {
-                let centroid = dataset.filter(|d| !same_space(d, embedded).is_empty()).and_then(DatasetRef::centroid_f32)?;
+                let centroid = dataset
+                    .filter(|d| !same_space(d, embedded).is_empty())
+                    .and_then(DatasetRef::centroid_f32)?;
                 subscores::relevance(units, &[centroid], "dataset")
             });
         }
         let weighted = combine::weigh(&mut subscores, prose);
         let caps = combine::caps(&self, &subscores);
         let penalty = combine::pii_penalty(&self);
-        let capped = caps.iter().map(|c| c.limit).fold(weighted.round() as u8, u8::min);
+        let capped = caps
+            .iter()
+            .map(|c| c.limit)
+            .fold(weighted.round() as u8, u8::min);
         let score = capped.saturating_sub(penalty);
         Report {
             scorer_version: SCORER_VERSION.into(),
@@ -129,7 +158,10 @@ impl Analysis {
 /// model and same width. Vectors of another model would be compared by accident, not by meaning.
 fn same_space<'a>(dataset: &DatasetRef, embedded: Option<&'a Embedded>) -> &'a [Vec<f32>] {
     let Some(e) = embedded else { return &[] };
-    let width_ok = dataset.centroid.is_empty() || e.units.first().is_none_or(|u| u.len() == dataset.centroid.len());
+    let width_ok = dataset.centroid.is_empty()
+        || e.units
+            .first()
+            .is_none_or(|u| u.len() == dataset.centroid.len());
     if dataset.model.as_deref() == Some(e.model.id.as_str()) && width_ok {
         &e.units
     } else {
@@ -139,16 +171,28 @@ fn same_space<'a>(dataset: &DatasetRef, embedded: Option<&'a Embedded>) -> &'a [
 
 /// The whole pipeline with a loaded model: the same steps a worker drives one by one.
 #[cfg(feature = "model")]
-pub fn score(bytes: &[u8], options: &ScoreOptions, embedder: &Embedder, dataset: Option<&DatasetRef>) -> Result<Report, ScoreError> {
+pub fn score(
+    bytes: &[u8],
+    options: &ScoreOptions,
+    embedder: &Embedder,
+    dataset: Option<&DatasetRef>,
+) -> Result<Report, ScoreError> {
     let mut staged = Staged::new(bytes, options)?;
     while staged.embed_step(embedder)? {}
     staged.finish(dataset)
 }
 
 #[cfg(feature = "model")]
-pub fn embed(analysis: &Analysis, options: &ScoreOptions, embedder: &Embedder) -> Result<Embedded, ScoreError> {
+pub fn embed(
+    analysis: &Analysis,
+    options: &ScoreOptions,
+    embedder: &Embedder,
+) -> Result<Embedded, ScoreError> {
     Ok(Embedded {
-        model: ModelRef { id: options.model_id.clone(), weights_sha256: embedder.info().weights_sha256.clone() },
+        model: ModelRef {
+            id: options.model_id.clone(),
+            weights_sha256: embedder.info().weights_sha256.clone(),
+        },
         units: embedder.embed(&analysis.sample_texts())?,
         domain: embedder.embed(&domain_targets(options))?,
     })

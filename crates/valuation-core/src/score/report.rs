@@ -1,7 +1,10 @@
 //! The report: everything a contributor, a reviewer or an auditor needs to see why a file got
 //! its score. Field order is fixed and floats are rounded, so equal inputs give equal bytes.
 
-use crate::heuristics::{c4::C4, fineweb::FineWeb, gopher_quality::GopherQuality, gopher_repetition::GopherRepetition, Verdict};
+use crate::heuristics::{
+    c4::C4, fineweb::FineWeb, gopher_quality::GopherQuality, gopher_repetition::GopherRepetition,
+    Verdict,
+};
 use crate::intake::{Encoding, FileKind};
 use crate::pii::PiiCounts;
 use crate::structure::Structure;

@@ -58,7 +58,10 @@ impl Staged {
     pub fn embed_step(&mut self, embedder: &Embedder) -> Result<bool, ScoreError> {
         if self.model.is_none() {
             self.model = Some(Model {
-                reference: ModelRef { id: self.options.model_id.clone(), weights_sha256: embedder.info().weights_sha256.clone() },
+                reference: ModelRef {
+                    id: self.options.model_id.clone(),
+                    weights_sha256: embedder.info().weights_sha256.clone(),
+                },
                 domain: embedder.embed(&super::domain_targets(&self.options))?,
                 job: embedder.start(&self.analysis.sample_texts())?,
             });
@@ -74,9 +77,15 @@ impl Staged {
         let embedded = match self.model {
             None => None,
             Some(m) if m.job.done() < m.job.total() => {
-                return Err(ScoreError::InvalidOption("the sample is not fully embedded yet".into()))
+                return Err(ScoreError::InvalidOption(
+                    "the sample is not fully embedded yet".into(),
+                ))
             }
-            Some(m) => Some(Embedded { model: m.reference, units: m.job.into_vectors(), domain: m.domain }),
+            Some(m) => Some(Embedded {
+                model: m.reference,
+                units: m.job.into_vectors(),
+                domain: m.domain,
+            }),
         };
         #[cfg(not(feature = "model"))]
         let embedded: Option<Embedded> = None;

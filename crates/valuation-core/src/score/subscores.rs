@@ -9,7 +9,12 @@ use crate::heuristics::{c4, fineweb, gopher_quality as gq, gopher_repetition as 
 use std::collections::HashSet;
 
 pub fn threshold(name: &str, limit: f64, value: f64, share: f64) -> Threshold {
-    Threshold { name: name.into(), limit, value: q4(value), score: pct(share) }
+    Threshold {
+        name: name.into(),
+        limit,
+        value: q4(value),
+        score: pct(share),
+    }
 }
 
 fn worst(rules: &[Threshold]) -> u8 {
@@ -17,37 +22,125 @@ fn worst(rules: &[Threshold]) -> u8 {
 }
 
 fn sub<D>(score: u8, measurements: D, thresholds: Vec<Threshold>) -> Sub<D> {
-    Sub { score, weight: 0.0, measurements, thresholds }
+    Sub {
+        score,
+        weight: 0.0,
+        measurements,
+        thresholds,
+    }
 }
 
 /// Gopher quality, C4 and FineWeb, each scored as its worst rule; quality is their mean.
 pub fn quality(p: &ProseMeasures) -> Sub<Quality> {
     let g = &p.gopher;
     let gopher = vec![
-        threshold("gopher.min_words", gq::MIN_WORDS as f64, g.words as f64, up(g.words as f64, 25.0, 75.0)),
-        threshold("gopher.min_mean_word_length", gq::MIN_MEAN_WORD_LEN, g.mean_word_length, up(g.mean_word_length, 2.0, 4.0)),
-        threshold("gopher.max_mean_word_length", gq::MAX_MEAN_WORD_LEN, g.mean_word_length, down(g.mean_word_length, 8.0, 12.0)),
-        threshold("gopher.max_hash_per_word", gq::MAX_SYMBOL_WORD_RATIO, g.hash_per_word, below(g.hash_per_word, 0.1)),
-        threshold("gopher.max_ellipsis_per_word", gq::MAX_SYMBOL_WORD_RATIO, g.ellipsis_per_word, below(g.ellipsis_per_word, 0.1)),
-        threshold("gopher.max_bullet_lines", gq::MAX_BULLET_LINES, g.bullet_lines, down(g.bullet_lines, 0.8, 1.0)),
-        threshold("gopher.max_ellipsis_lines", gq::MAX_ELLIPSIS_LINES, g.ellipsis_lines, below(g.ellipsis_lines, 0.3)),
-        threshold("gopher.min_alpha_words", gq::MIN_ALPHA_WORDS, g.alpha_words, up(g.alpha_words, 0.7, 0.9)),
-        threshold("gopher.min_stop_words", gq::MIN_STOP_WORDS as f64, g.stop_words_present as f64, up(g.stop_words_present as f64, 1.0, 3.0)),
+        threshold(
+            "gopher.min_words",
+            gq::MIN_WORDS as f64,
+            g.words as f64,
+            up(g.words as f64, 25.0, 75.0),
+        ),
+        threshold(
+            "gopher.min_mean_word_length",
+            gq::MIN_MEAN_WORD_LEN,
+            g.mean_word_length,
+            up(g.mean_word_length, 2.0, 4.0),
+        ),
+        threshold(
+            "gopher.max_mean_word_length",
+            gq::MAX_MEAN_WORD_LEN,
+            g.mean_word_length,
+            down(g.mean_word_length, 8.0, 12.0),
+        ),
+        threshold(
+            "gopher.max_hash_per_word",
+            gq::MAX_SYMBOL_WORD_RATIO,
+            g.hash_per_word,
+            below(g.hash_per_word, 0.1),
+        ),
+        threshold(
+            "gopher.max_ellipsis_per_word",
+            gq::MAX_SYMBOL_WORD_RATIO,
+            g.ellipsis_per_word,
+            below(g.ellipsis_per_word, 0.1),
+        ),
+        threshold(
+            "gopher.max_bullet_lines",
+            gq::MAX_BULLET_LINES,
+            g.bullet_lines,
+            down(g.bullet_lines, 0.8, 1.0),
+        ),
+        threshold(
+            "gopher.max_ellipsis_lines",
+            gq::MAX_ELLIPSIS_LINES,
+            g.ellipsis_lines,
+            below(g.ellipsis_lines, 0.3),
+        ),
+        threshold(
+            "gopher.min_alpha_words",
+            gq::MIN_ALPHA_WORDS,
+            g.alpha_words,
+            up(g.alpha_words, 0.7, 0.9),
+        ),
+        threshold(
+            "gopher.min_stop_words",
+            gq::MIN_STOP_WORDS as f64,
+            g.stop_words_present as f64,
+            up(g.stop_words_present as f64, 1.0, 3.0),
+        ),
     ];
     let c = &p.c4;
     let c4_rules = vec![
-        threshold("c4.min_sentences", c4::MIN_SENTENCES as f64, c.sentences as f64, up(c.sentences as f64, 2.5, 7.5)),
-        threshold("c4.no_lorem_ipsum", 0.0, f64::from(u8::from(c.lorem_ipsum)), if c.lorem_ipsum { 0.0 } else { 1.0 }),
-        threshold("c4.no_curly_bracket", 0.0, f64::from(u8::from(c.curly_bracket)), if c.curly_bracket { 0.5 } else { 1.0 }),
+        threshold(
+            "c4.min_sentences",
+            c4::MIN_SENTENCES as f64,
+            c.sentences as f64,
+            up(c.sentences as f64, 2.5, 7.5),
+        ),
+        threshold(
+            "c4.no_lorem_ipsum",
+            0.0,
+            f64::from(u8::from(c.lorem_ipsum)),
+            if c.lorem_ipsum { 0.0 } else { 1.0 },
+        ),
+        threshold(
+            "c4.no_curly_bracket",
+            0.0,
+            f64::from(u8::from(c.curly_bracket)),
+            if c.curly_bracket { 0.5 } else { 1.0 },
+        ),
     ];
     let f = &p.fineweb;
     let fineweb_rules = vec![
-        threshold("fineweb.min_punctuated_lines", fineweb::MIN_PUNCTUATED_LINES, f.punctuated_lines, up(f.punctuated_lines, 0.06, 0.18)),
-        threshold("fineweb.max_short_lines", fineweb::MAX_SHORT_LINES, f.short_lines, down(f.short_lines, 0.5, 0.84)),
-        threshold("fineweb.max_dup_line_chars", fineweb::MAX_DUP_LINE_CHARS, f.dup_line_chars, below(f.dup_line_chars, 0.01)),
-        threshold("fineweb.max_newlines_per_word", fineweb::MAX_NEWLINES_PER_WORD, f.newlines_per_word, below(f.newlines_per_word, 0.3)),
+        threshold(
+            "fineweb.min_punctuated_lines",
+            fineweb::MIN_PUNCTUATED_LINES,
+            f.punctuated_lines,
+            up(f.punctuated_lines, 0.06, 0.18),
+        ),
+        threshold(
+            "fineweb.max_short_lines",
+            fineweb::MAX_SHORT_LINES,
+            f.short_lines,
+            down(f.short_lines, 0.5, 0.84),
+        ),
+        threshold(
+            "fineweb.max_dup_line_chars",
+            fineweb::MAX_DUP_LINE_CHARS,
+            f.dup_line_chars,
+            below(f.dup_line_chars, 0.01),
+        ),
+        threshold(
+            "fineweb.max_newlines_per_word",
+            fineweb::MAX_NEWLINES_PER_WORD,
+            f.newlines_per_word,
+            below(f.newlines_per_word, 0.3),
+        ),
     ];
-    let mean = (u32::from(worst(&gopher)) + u32::from(worst(&c4_rules)) + u32::from(worst(&fineweb_rules))) as f64 / 300.0;
+    let mean = (u32::from(worst(&gopher))
+        + u32::from(worst(&c4_rules))
+        + u32::from(worst(&fineweb_rules))) as f64
+        / 300.0;
     let verdicts = PeerVerdicts {
         gopher_quality: g.verdict(),
         gopher_repetition: p.repetition.verdict(),
@@ -67,7 +160,11 @@ pub fn quality(p: &ProseMeasures) -> Sub<Quality> {
         },
         verdicts,
     };
-    sub(pct(mean), measurements, [gopher, c4_rules, fineweb_rules].concat())
+    sub(
+        pct(mean),
+        measurements,
+        [gopher, c4_rules, fineweb_rules].concat(),
+    )
 }
 
 fn round_gopher(g: gq::GopherQuality) -> gq::GopherQuality {
@@ -84,19 +181,58 @@ fn round_gopher(g: gq::GopherQuality) -> gq::GopherQuality {
 
 /// Prose: Gopher's Table A1 ratios plus duplicate units; tables and JSON: duplicate rows.
 pub fn repetition(prose: Option<&ProseMeasures>, units: u64, duplicates: u64) -> Sub<Repetition> {
-    let dup_units = if units == 0 { 0.0 } else { duplicates as f64 / units as f64 };
-    let mut rules = vec![threshold("duplicate_units", 0.3, dup_units, down(dup_units, 0.02, 0.5))];
+    let dup_units = if units == 0 {
+        0.0
+    } else {
+        duplicates as f64 / units as f64
+    };
+    let mut rules = vec![threshold(
+        "duplicate_units",
+        0.3,
+        dup_units,
+        down(dup_units, 0.02, 0.5),
+    )];
     let gopher = prose.map(|p| {
         let r = &p.repetition;
-        rules.push(threshold("gopher.dup_lines", gr::MAX_DUP_LINES, r.dup_lines, below(r.dup_lines, gr::MAX_DUP_LINES)));
-        rules.push(threshold("gopher.dup_paragraphs", gr::MAX_DUP_PARAGRAPHS, r.dup_paragraphs, below(r.dup_paragraphs, gr::MAX_DUP_PARAGRAPHS)));
-        rules.push(threshold("gopher.dup_line_chars", gr::MAX_DUP_LINE_CHARS, r.dup_line_chars, below(r.dup_line_chars, gr::MAX_DUP_LINE_CHARS)));
-        rules.push(threshold("gopher.dup_paragraph_chars", gr::MAX_DUP_PARAGRAPH_CHARS, r.dup_paragraph_chars, below(r.dup_paragraph_chars, gr::MAX_DUP_PARAGRAPH_CHARS)));
+        rules.push(threshold(
+            "gopher.dup_lines",
+            gr::MAX_DUP_LINES,
+            r.dup_lines,
+            below(r.dup_lines, gr::MAX_DUP_LINES),
+        ));
+        rules.push(threshold(
+            "gopher.dup_paragraphs",
+            gr::MAX_DUP_PARAGRAPHS,
+            r.dup_paragraphs,
+            below(r.dup_paragraphs, gr::MAX_DUP_PARAGRAPHS),
+        ));
+        rules.push(threshold(
+            "gopher.dup_line_chars",
+            gr::MAX_DUP_LINE_CHARS,
+            r.dup_line_chars,
+            below(r.dup_line_chars, gr::MAX_DUP_LINE_CHARS),
+        ));
+        rules.push(threshold(
+            "gopher.dup_paragraph_chars",
+            gr::MAX_DUP_PARAGRAPH_CHARS,
+            r.dup_paragraph_chars,
+            below(r.dup_paragraph_chars, gr::MAX_DUP_PARAGRAPH_CHARS),
+        ));
         for (i, (n, t)) in gr::TOP_NGRAMS.iter().enumerate() {
-            rules.push(threshold(&format!("gopher.top_{n}_gram_chars"), *t, r.top_ngram_chars[i], below(r.top_ngram_chars[i], *t)));
+            rules.push(threshold(
+                &format!("gopher.top_{n}_gram_chars"),
+                *t,
+                r.top_ngram_chars[i],
+                below(r.top_ngram_chars[i], *t),
+            ));
         }
         for (i, (n, t)) in gr::DUP_NGRAMS.iter().enumerate() {
-            rules.push(threshold(&format!("gopher.dup_{n}_gram_chars"), *t, r.dup_ngram_chars[i], below(r.dup_ngram_chars[i], *t)));
+            rules.push(threshold(
+                &format!("gopher.dup_{n}_gram_chars"),
+                *t,
+                r.dup_ngram_chars[i],
+                below(r.dup_ngram_chars[i], *t),
+            ));
         }
         gr::GopherRepetition {
             dup_paragraphs: q4(r.dup_paragraphs),
@@ -108,7 +244,14 @@ pub fn repetition(prose: Option<&ProseMeasures>, units: u64, duplicates: u64) ->
             ..r.clone()
         }
     });
-    sub(worst(&rules), Repetition { duplicate_units: q4(dup_units), gopher }, rules)
+    sub(
+        worst(&rules),
+        Repetition {
+            duplicate_units: q4(dup_units),
+            gopher,
+        },
+        rules,
+    )
 }
 
 pub const COHERENCE_GOOD: f64 = 0.12;
@@ -120,22 +263,63 @@ pub fn coherence(p: &ProseMeasures) -> Option<Sub<CoherenceDetail>> {
         return None;
     }
     let v = c.determiner_then_function_word;
-    let rules = vec![threshold("determiner_then_function_word", (COHERENCE_GOOD + COHERENCE_BAD) / 2.0, v, down(v, COHERENCE_GOOD, COHERENCE_BAD))];
-    Some(sub(worst(&rules), CoherenceDetail { determiners: c.determiners as u64, determiner_then_function_word: q4(v) }, rules))
+    let rules = vec![threshold(
+        "determiner_then_function_word",
+        (COHERENCE_GOOD + COHERENCE_BAD) / 2.0,
+        v,
+        down(v, COHERENCE_GOOD, COHERENCE_BAD),
+    )];
+    Some(sub(
+        worst(&rules),
+        CoherenceDetail {
+            determiners: c.determiners as u64,
+            determiner_then_function_word: q4(v),
+        },
+        rules,
+    ))
 }
 
 pub fn structure(t: &TableMeasures) -> Sub<crate::structure::Structure> {
     let s = &t.structure;
     let rules = vec![
         threshold("parse_rate", 0.9, s.parse_rate, up(s.parse_rate, 0.8, 1.0)),
-        threshold("type_consistency", 0.85, s.type_consistency, up(s.type_consistency, 0.7, 1.0)),
-        threshold("missing_cells", 0.2, s.missing_cells, down(s.missing_cells, 0.02, 0.4)),
-        threshold("constant_columns", 0.3, s.constant_columns, down(s.constant_columns, 0.1, 0.5)),
-        threshold("duplicate_rows", 0.1, s.duplicate_rows, down(s.duplicate_rows, 0.0, 0.3)),
-        threshold("label_balance", 0.1, s.label_balance.unwrap_or(1.0), up(s.label_balance.unwrap_or(1.0), 0.05, 0.3)),
+        threshold(
+            "type_consistency",
+            0.85,
+            s.type_consistency,
+            up(s.type_consistency, 0.7, 1.0),
+        ),
+        threshold(
+            "missing_cells",
+            0.2,
+            s.missing_cells,
+            down(s.missing_cells, 0.02, 0.4),
+        ),
+        threshold(
+            "constant_columns",
+            0.3,
+            s.constant_columns,
+            down(s.constant_columns, 0.1, 0.5),
+        ),
+        threshold(
+            "duplicate_rows",
+            0.1,
+            s.duplicate_rows,
+            down(s.duplicate_rows, 0.0, 0.3),
+        ),
+        threshold(
+            "label_balance",
+            0.1,
+            s.label_balance.unwrap_or(1.0),
+            up(s.label_balance.unwrap_or(1.0), 0.05, 0.3),
+        ),
     ];
     let weights = [0.3, 0.15, 0.25, 0.1, 0.1, 0.1];
-    let share: f64 = rules.iter().zip(weights).map(|(r, w)| f64::from(r.score) / 100.0 * w).sum();
+    let share: f64 = rules
+        .iter()
+        .zip(weights)
+        .map(|(r, w)| f64::from(r.score) / 100.0 * w)
+        .sum();
     let measurements = crate::structure::Structure {
         parse_rate: q4(s.parse_rate),
         type_consistency: q4(s.type_consistency),
@@ -180,21 +364,58 @@ pub fn diversity(units: &[Vec<f32>], prose: bool) -> Option<Sub<Diversity>> {
     }
     let near_share = near.iter().filter(|x| **x).count() as f64 / n as f64;
     let mean = sum / pairs as f64;
-    let mut rules = vec![threshold("near_duplicates", 0.3, near_share, down(near_share, 0.05, 0.6))];
+    let mut rules = vec![threshold(
+        "near_duplicates",
+        0.3,
+        near_share,
+        down(near_share, 0.05, 0.6),
+    )];
     if prose {
-        rules.push(threshold("mean_pairwise_cosine", 0.7, mean, down(mean, 0.5, 0.9)));
+        rules.push(threshold(
+            "mean_pairwise_cosine",
+            0.7,
+            mean,
+            down(mean, 0.5, 0.9),
+        ));
     }
-    Some(sub(worst(&rules), Diversity { units: n as u64, near_duplicates: q4(near_share), mean_pairwise_cosine: q4(mean) }, rules))
+    Some(sub(
+        worst(&rules),
+        Diversity {
+            units: n as u64,
+            near_duplicates: q4(near_share),
+            mean_pairwise_cosine: q4(mean),
+        },
+        rules,
+    ))
 }
 
 /// SimHash distance (of 256 bits) below which two units count as the same meaning (≈ cos 0.9).
 pub const SKETCH_MATCH_BITS: u32 = 32;
 
-pub fn novelty(dataset: &DatasetRef, sha256: &str, hashes: &HashSet<u64>, units: &[Vec<f32>]) -> Sub<Novelty> {
-    let exact = dataset.file_sha256.binary_search_by(|h| h.as_str().cmp(sha256)).is_ok();
-    let compared: Vec<u64> = hashes.iter().copied().filter(|h| passes_sample(*h, dataset.sample_bits)).collect();
-    let known = compared.iter().filter(|h| dataset.contains_unit(**h)).count();
-    let known_share = if compared.is_empty() { 0.0 } else { known as f64 / compared.len() as f64 };
+pub fn novelty(
+    dataset: &DatasetRef,
+    sha256: &str,
+    hashes: &HashSet<u64>,
+    units: &[Vec<f32>],
+) -> Sub<Novelty> {
+    let exact = dataset
+        .file_sha256
+        .binary_search_by(|h| h.as_str().cmp(sha256))
+        .is_ok();
+    let compared: Vec<u64> = hashes
+        .iter()
+        .copied()
+        .filter(|h| passes_sample(*h, dataset.sample_bits))
+        .collect();
+    let known = compared
+        .iter()
+        .filter(|h| dataset.contains_unit(**h))
+        .count();
+    let known_share = if compared.is_empty() {
+        0.0
+    } else {
+        known as f64 / compared.len() as f64
+    };
     let sketches = dataset.sketch_words();
     let semantic = (!units.is_empty() && !sketches.is_empty()).then(|| {
         let hits = units.iter().filter(|u| {
@@ -204,13 +425,28 @@ pub fn novelty(dataset: &DatasetRef, sha256: &str, hashes: &HashSet<u64>, units:
         hits.count() as f64 / units.len() as f64
     });
     let mut rules = vec![
-        threshold("exact_file_match", 0.0, f64::from(u8::from(exact)), if exact { 0.0 } else { 1.0 }),
-        threshold("known_units", 0.5, known_share, down(known_share, 0.05, 0.8)),
+        threshold(
+            "exact_file_match",
+            0.0,
+            f64::from(u8::from(exact)),
+            if exact { 0.0 } else { 1.0 },
+        ),
+        threshold(
+            "known_units",
+            0.5,
+            known_share,
+            down(known_share, 0.05, 0.8),
+        ),
     ];
     if let Some(s) = semantic {
         rules.push(threshold("semantic_duplicates", 0.6, s, down(s, 0.2, 1.0)));
     }
-    let measurements = Novelty { exact_file_match: exact, known_units: q4(known_share), compared_units: compared.len() as u64, semantic_duplicates: semantic.map(q4) };
+    let measurements = Novelty {
+        exact_file_match: exact,
+        known_units: q4(known_share),
+        compared_units: compared.len() as u64,
+        semantic_duplicates: semantic.map(q4),
+    };
     sub(worst(&rules), measurements, rules)
 }
 
@@ -223,14 +459,34 @@ pub const OFF_TOPIC_COSINE: f64 = 0.08;
 /// similarities low; the paraphrase thresholds of 0.6–0.7 are for sentence pairs).
 /// Median (not mean) over units of the best cosine to the domain: a few on-topic units cannot
 /// carry an off-topic file.
-pub fn relevance(units: &[Vec<f32>], targets: &[Vec<f32>], against: &str) -> Option<Sub<Relevance>> {
+pub fn relevance(
+    units: &[Vec<f32>],
+    targets: &[Vec<f32>],
+    against: &str,
+) -> Option<Sub<Relevance>> {
     if units.is_empty() || targets.is_empty() {
         return None;
     }
-    let mut best: Vec<f64> = units.iter().map(|u| targets.iter().map(|t| cos3(u, t)).fold(-1.0, f64::max)).collect();
+    let mut best: Vec<f64> = units
+        .iter()
+        .map(|u| targets.iter().map(|t| cos3(u, t)).fold(-1.0, f64::max))
+        .collect();
     best.sort_by(f64::total_cmp);
     let median = best[best.len() / 2];
     let low = best[best.len() / 4];
-    let rules = vec![threshold("median_cosine", OFF_TOPIC_COSINE, median, up(median, RELEVANCE_BAD, RELEVANCE_GOOD))];
-    Some(sub(worst(&rules), Relevance { against: against.into(), median_cosine: q4(median), low_quartile_cosine: q4(low) }, rules))
+    let rules = vec![threshold(
+        "median_cosine",
+        OFF_TOPIC_COSINE,
+        median,
+        up(median, RELEVANCE_BAD, RELEVANCE_GOOD),
+    )];
+    Some(sub(
+        worst(&rules),
+        Relevance {
+            against: against.into(),
+            median_cosine: q4(median),
+            low_quartile_cosine: q4(low),
+        },
+        rules,
+    ))
 }

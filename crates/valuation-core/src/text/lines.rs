@@ -17,7 +17,15 @@ pub fn py_split_whitespace(s: &str) -> impl Iterator<Item = &str> {
 fn is_line_break(c: char) -> bool {
     matches!(
         c,
-        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        '\n' | '\r'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
     )
 }
 
@@ -75,7 +83,10 @@ mod tests {
     fn splitlines_matches_python() {
         assert_eq!(splitlines(""), Vec::<&str>::new());
         assert_eq!(splitlines("a\n"), vec!["a"]);
-        assert_eq!(splitlines("a\r\nb\rc\u{2028}d\n\ne"), vec!["a", "b", "c", "d", "", "e"]);
+        assert_eq!(
+            splitlines("a\r\nb\rc\u{2028}d\n\ne"),
+            vec!["a", "b", "c", "d", "", "e"]
+        );
     }
 
     #[test]
@@ -87,6 +98,9 @@ mod tests {
     #[test]
     fn python_whitespace() {
         assert_eq!(py_strip("\u{1f} x \u{a0}"), "x");
-        assert_eq!(py_split_whitespace(" a\tb  c\n").collect::<Vec<_>>(), vec!["a", "b", "c"]);
+        assert_eq!(
+            py_split_whitespace(" a\tb  c\n").collect::<Vec<_>>(),
+            vec!["a", "b", "c"]
+        );
     }
 }

@@ -2,11 +2,17 @@
 
 use super::words::split_words;
 
-const SENTENCE_END: &[&str] = &["!", ".", "?", "։", "؟", "۔", "܀", "܁", "܂", "।", "॥", "።", "‼", "‽", "⁇", "⁈", "⁉", "。", "！", "．", "？", "｡"];
+const SENTENCE_END: &[&str] = &[
+    "!", ".", "?", "։", "؟", "۔", "܀", "܁", "܂", "।", "॥", "።", "‼", "‽", "⁇", "⁈", "⁉", "。",
+    "！", "．", "？", "｡",
+];
 
 /// spaCy's `is_punct`: every character is Unicode punctuation (approximated by what prose uses).
 fn is_punct(token: &str) -> bool {
-    token.chars().all(|c| c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c) || "…‘’“”«»„‚–—¡¿·。！？，、；：「」『』（）【】《》".contains(c))
+    token.chars().all(|c| {
+        c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c)
+            || "…‘’“”«»„‚–—¡¿·。！？，、；：「」『』（）【】《》".contains(c)
+    })
 }
 
 /// Sentences in `text`: a new one starts at the first non-punctuation token after a sentence end.

@@ -9,16 +9,19 @@ use super::lines::is_py_space;
 
 const PUNCT: &str = "…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪";
 const QUOTES: &str = "'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉⟦⟧";
-const CURRENCY: &[&str] = &["US$", "C$", "A$", "$", "£", "€", "¥", "฿", "₽", "﷼", "₴", "₹", "₩", "₪", "₫", "₱", "₺", "₿"];
+const CURRENCY: &[&str] = &[
+    "US$", "C$", "A$", "$", "£", "€", "¥", "฿", "₽", "﷼", "₴", "₹", "₩", "₪", "₫", "₱", "₺", "₿",
+];
 const UNITS: &[&str] = &[
-    "km²", "km³", "km", "m²", "m³", "dm²", "dm³", "dm", "cm²", "cm³", "cm", "mm²", "mm³", "mm", "ha", "µm", "nm",
-    "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa", "Pa", "mbar", "mb",
-    "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%", "m",
+    "km²", "km³", "km", "m²", "m³", "dm²", "dm³", "dm", "cm²", "cm³", "cm", "mm²", "mm³", "mm",
+    "ha", "µm", "nm", "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h",
+    "kmh", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G",
+    "M", "K", "%", "m",
 ];
 /// Verbs spaCy splits before "n't" / "nt" ("don't" → "do", "n't").
 const NT_VERBS: &[&str] = &[
-    "ca", "could", "do", "does", "did", "had", "has", "have", "is", "are", "was", "were", "wo", "would", "should",
-    "must", "might", "need", "ought", "sha", "ai", "may", "dare",
+    "ca", "could", "do", "does", "did", "had", "has", "have", "is", "are", "was", "were", "wo",
+    "would", "should", "must", "might", "need", "ought", "sha", "ai", "may", "dare",
 ];
 const PRONOUN_CONTRACTIONS: &[(&str, &[&str])] = &[
     ("i", &["m", "ll", "d", "ve"]),
@@ -33,12 +36,13 @@ const PRONOUN_CONTRACTIONS: &[(&str, &[&str])] = &[
     ("that", &["ll", "d"]),
 ];
 const ABBREVIATIONS: &[&str] = &[
-    "mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "rep.", "sen.", "gov.", "gen.", "adm.", "rev.",
-    "inc.", "ltd.", "co.", "corp.", "bros.", "messrs.", "vs.", "v.s.", "e.g.", "i.e.", "a.m.", "p.m.", "ph.d.",
-    "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "mt.",
-    "d.c.", "md.", "mo.", "mont.", "ala.", "ariz.", "ark.", "cal.", "calif.", "colo.", "conn.", "del.", "fla.",
-    "ga.", "ill.", "ind.", "kan.", "ky.", "la.", "mass.", "mich.", "minn.", "miss.", "neb.", "nev.", "n.c.",
-    "n.d.", "n.h.", "n.j.", "n.m.", "n.y.", "okla.", "ore.", "pa.", "s.c.", "tenn.", "va.", "wash.", "wis.",
+    "mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "rep.", "sen.", "gov.", "gen.",
+    "adm.", "rev.", "inc.", "ltd.", "co.", "corp.", "bros.", "messrs.", "vs.", "v.s.", "e.g.",
+    "i.e.", "a.m.", "p.m.", "ph.d.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
+    "sep.", "sept.", "oct.", "nov.", "dec.", "mt.", "d.c.", "md.", "mo.", "mont.", "ala.", "ariz.",
+    "ark.", "cal.", "calif.", "colo.", "conn.", "del.", "fla.", "ga.", "ill.", "ind.", "kan.",
+    "ky.", "la.", "mass.", "mich.", "minn.", "miss.", "neb.", "nev.", "n.c.", "n.d.", "n.h.",
+    "n.j.", "n.m.", "n.y.", "okla.", "ore.", "pa.", "s.c.", "tenn.", "va.", "wash.", "wis.",
 ];
 
 /// Splits `text` into words and punctuation tokens as datatrove's `split_into_words` does.
@@ -122,7 +126,11 @@ fn special_split(s: &str) -> Option<usize> {
         return None;
     }
     let lower = s.to_lowercase().replace('’', "'");
-    if ABBREVIATIONS.contains(&lower.as_str()) || matches!(lower.as_str(), "'s" | "n't" | "'ll" | "'re" | "'ve" | "'m" | "'d")
+    if ABBREVIATIONS.contains(&lower.as_str())
+        || matches!(
+            lower.as_str(),
+            "'s" | "n't" | "'ll" | "'re" | "'ve" | "'m" | "'d"
+        )
     {
         return Some(s.len());
     }
@@ -141,15 +149,23 @@ fn special_split(s: &str) -> Option<usize> {
     }
     let (stem, tail) = lower.split_once('\'')?;
     let pronoun = PRONOUN_CONTRACTIONS.iter().find(|(p, _)| *p == stem)?;
-    pronoun.1.contains(&tail).then(|| tail_at(tail.chars().count() + 1)).flatten()
+    pronoun
+        .1
+        .contains(&tail)
+        .then(|| tail_at(tail.chars().count() + 1))
+        .flatten()
 }
 
 fn starts_with_any(s: &str, options: &[&str]) -> usize {
-    options.iter().find(|o| s.starts_with(*o)).map_or(0, |o| o.len())
+    options
+        .iter()
+        .find(|o| s.starts_with(*o))
+        .map_or(0, |o| o.len())
 }
 
 fn is_icon(c: char) -> bool {
-    matches!(c as u32, 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2500..=0x27BF | 0x1F000..=0x1FAFF) || matches!(c, '©' | '®' | '™')
+    matches!(c as u32, 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2500..=0x27BF | 0x1F000..=0x1FAFF)
+        || matches!(c, '©' | '®' | '™')
 }
 
 fn first_char(s: &str) -> Option<char> {
@@ -162,7 +178,11 @@ fn prefix_len(s: &str) -> usize {
         return c.len_utf8();
     }
     if c == '+' {
-        return if s[1..].starts_with(|d: char| d.is_ascii_digit()) { 0 } else { 1 };
+        return if s[1..].starts_with(|d: char| d.is_ascii_digit()) {
+            0
+        } else {
+            1
+        };
     }
     if c == '.' && s.starts_with("..") {
         return s.len() - s.trim_start_matches('.').len();
@@ -196,8 +216,13 @@ fn suffix_len(s: &str) -> usize {
         if rest == "." {
             let b = before;
             let splits = b.is_some_and(|b| {
-                b.is_ascii_digit() || b.is_lowercase() || "%²-+".contains(b) || PUNCT.contains(b) || QUOTES.contains(b)
-            }) || b.is_some_and(char::is_uppercase) && before2.is_some_and(char::is_uppercase)
+                b.is_ascii_digit()
+                    || b.is_lowercase()
+                    || "%²-+".contains(b)
+                    || PUNCT.contains(b)
+                    || QUOTES.contains(b)
+            }) || b.is_some_and(char::is_uppercase)
+                && before2.is_some_and(char::is_uppercase)
                 || b.is_some_and(|b| "FfCcKk".contains(b)) && before2 == Some('°');
             if splits {
                 return 1;
@@ -222,8 +247,12 @@ fn split_infixes<'a>(s: &'a str, out: &mut Vec<&'a str>) {
             len_chars = 1;
         } else if let Some(p) = prev {
             let alpha_after = next.is_some_and(char::is_alphabetic);
-            if p.is_ascii_digit() && "+-*^".contains(c) && next.is_some_and(|n| n.is_ascii_digit() || n == '-')
-                || c == '.' && (p.is_lowercase() || QUOTES.contains(p)) && next.is_some_and(|n| n.is_uppercase() || QUOTES.contains(n))
+            if p.is_ascii_digit()
+                && "+-*^".contains(c)
+                && next.is_some_and(|n| n.is_ascii_digit() || n == '-')
+                || c == '.'
+                    && (p.is_lowercase() || QUOTES.contains(p))
+                    && next.is_some_and(|n| n.is_uppercase() || QUOTES.contains(n))
                 || c == ',' && p.is_alphabetic() && alpha_after
                 || (p.is_alphabetic() || p.is_ascii_digit()) && ":<>=/".contains(c) && alpha_after
             {
@@ -260,17 +289,33 @@ fn split_infixes<'a>(s: &'a str, out: &mut Vec<&'a str>) {
 /// spaCy's URL_MATCH, reduced to what English prose contains: scheme URLs and `host.tld/path`.
 fn looks_like_url(s: &str) -> bool {
     if let Some((scheme, rest)) = s.split_once("://") {
-        return !rest.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        return !rest.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     }
     let host_end = s.find(['/', '?', '#']).unwrap_or(s.len());
-    let host = s[..host_end].rsplit_once('@').map_or(&s[..host_end], |(_, h)| h);
-    let host = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(host, |(h, _)| h);
+    let host = s[..host_end]
+        .rsplit_once('@')
+        .map_or(&s[..host_end], |(_, h)| h);
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
     let mut labels = host.split('.');
-    let Some(tld) = host.rsplit('.').next() else { return false };
+    let Some(tld) = host.rsplit('.').next() else {
+        return false;
+    };
     host.contains('.')
         && (2..=63).contains(&tld.chars().count())
-        && tld.chars().all(|c| c.is_ascii_lowercase() || c as u32 >= 0xA1 && c.is_alphabetic())
-        && labels.all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+        && tld
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c as u32 >= 0xA1 && c.is_alphabetic())
+        && labels.all(|l| {
+            !l.is_empty()
+                && l.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 #[cfg(test)]
@@ -293,21 +338,55 @@ mod tests {
 
     #[test]
     fn contractions_and_abbreviations() {
-        check("I don't think it's Mr. Smith's", &["I", "do", "n't", "think", "it", "'s", "Mr.", "Smith", "'s"]);
-        check("We'll see; I'm sure you can't.", &["We", "'ll", "see", ";", "I", "'m", "sure", "you", "ca", "n't", "."]);
+        check(
+            "I don't think it's Mr. Smith's",
+            &["I", "do", "n't", "think", "it", "'s", "Mr.", "Smith", "'s"],
+        );
+        check(
+            "We'll see; I'm sure you can't.",
+            &[
+                "We", "'ll", "see", ";", "I", "'m", "sure", "you", "ca", "n't", ".",
+            ],
+        );
     }
 
     #[test]
     fn infixes_numbers_units_urls() {
-        check("well-known 10km $5 50%", &["well", "-", "known", "10", "km", "$", "5", "50", "%"]);
-        check("red,green and/or 3-4", &["red", ",", "green", "and", "/", "or", "3", "-", "4"]);
-        check("see https://example.com/a-b.", &["see", "https://example.com/a-b", "."]);
-        check("end.Next word...word", &["end", ".", "Next", "word", "...", "word"]);
+        check(
+            "well-known 10km $5 50%",
+            &["well", "-", "known", "10", "km", "$", "5", "50", "%"],
+        );
+        check(
+            "red,green and/or 3-4",
+            &["red", ",", "green", "and", "/", "or", "3", "-", "4"],
+        );
+        check(
+            "see https://example.com/a-b.",
+            &["see", "https://example.com/a-b", "."],
+        );
+        check(
+            "end.Next word...word",
+            &["end", ".", "Next", "word", "...", "word"],
+        );
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in ["", "'", "’", "...", "+", "$", "°.", "a\u{0}b", "—…—", "’s", "n't", "I'", "é.É"] {
+        for s in [
+            "",
+            "'",
+            "’",
+            "...",
+            "+",
+            "$",
+            "°.",
+            "a\u{0}b",
+            "—…—",
+            "’s",
+            "n't",
+            "I'",
+            "é.É",
+        ] {
             let _ = split_words(s);
         }
     }

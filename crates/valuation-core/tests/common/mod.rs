@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use valuation_core::{Embedder, EmbedOptions, ModelFiles, ModelSpec};
+use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec};
 
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -24,13 +24,17 @@ pub fn shared_dir() -> PathBuf {
 }
 
 pub fn model_dir() -> PathBuf {
-    let dir = std::env::var_os("VALUATION_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-        std::env::var_os("VALUATION_CACHE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".cache/dataunion-valuation"))
-            .join("models/all-MiniLM-L6-v2")
-    });
+    let dir = std::env::var_os("VALUATION_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            std::env::var_os("VALUATION_CACHE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| home.join(".cache/dataunion-valuation"))
+                .join("models/all-MiniLM-L6-v2")
+        });
     assert!(
         dir.join(ModelSpec::WEIGHTS_FILE).is_file(),
         "model not found at {}: run scripts/fetch-model.sh (or set VALUATION_MODEL_DIR)",
@@ -84,11 +88,14 @@ pub fn corpus() -> Vec<String> {
 
 /// sentence-transformers fp32 embeddings of `corpus()`, row i = line i.
 pub fn reference_embeddings() -> Vec<Vec<f32>> {
-    let bytes =
-        std::fs::read(shared_dir().join("fixtures/minilm/reference-sentence-transformers-fp32.f32"))
-            .unwrap();
-    let floats: Vec<f32> =
-        bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    let bytes = std::fs::read(
+        shared_dir().join("fixtures/minilm/reference-sentence-transformers-fp32.f32"),
+    )
+    .unwrap();
+    let floats: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
     floats.chunks_exact(384).map(<[f32]>::to_vec).collect()
 }
 

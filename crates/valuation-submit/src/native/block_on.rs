@@ -42,7 +42,10 @@ mod tests {
             done: bool,
             waker: Option<Waker>,
         }
-        let shared = Arc::new(Mutex::new(Shared { done: false, waker: None }));
+        let shared = Arc::new(Mutex::new(Shared {
+            done: false,
+            waker: None,
+        }));
         let remote = Arc::clone(&shared);
         thread::spawn(move || {
             thread::sleep(Duration::from_millis(20));

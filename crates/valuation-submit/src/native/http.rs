@@ -29,7 +29,11 @@ pub struct HttpTransport {
 
 impl Default for HttpTransport {
     fn default() -> Self {
-        HttpTransport { connect_timeout: Duration::from_secs(5), io_timeout: Duration::from_secs(15), max_response_bytes: 1 << 20 }
+        HttpTransport {
+            connect_timeout: Duration::from_secs(5),
+            io_timeout: Duration::from_secs(15),
+            max_response_bytes: 1 << 20,
+        }
     }
 }
 
@@ -46,8 +50,12 @@ impl HttpTransport {
         let head = request_head(request, &target)?;
         let mut stream = self.connect(&target)?;
         let timeout = |e| io_error(e, self.io_timeout);
-        stream.set_read_timeout(Some(self.io_timeout)).map_err(timeout)?;
-        stream.set_write_timeout(Some(self.io_timeout)).map_err(timeout)?;
+        stream
+            .set_read_timeout(Some(self.io_timeout))
+            .map_err(timeout)?;
+        stream
+            .set_write_timeout(Some(self.io_timeout))
+            .map_err(timeout)?;
         stream.set_nodelay(true).map_err(timeout)?;
         // One write of head + body: no small-packet delays, and simpler failure handling.
         let mut bytes = head.into_bytes();
@@ -76,7 +84,9 @@ impl HttpTransport {
         }
         let e = last_error.expect("at least one address was tried");
         Err(match e.kind() {
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportError::Timeout(self.connect_timeout),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                TransportError::Timeout(self.connect_timeout)
+            }
             _ => TransportError::Connect(format!("{}: {e}", target.authority)),
         })
     }
@@ -87,7 +97,14 @@ impl HttpTransport {
         let mut chunk = [0u8; 16 * 1024];
         let mut head: Option<(Head, usize)> = None; // parsed head, body offset
         loop {
-            if let Some((Head { content_length: Some(len), .. }, start)) = &head {
+            if let Some((
+                Head {
+                    content_length: Some(len),
+                    ..
+                },
+                start,
+            )) = &head
+            {
                 if buf.len() >= start + len {
                     break;
                 }
@@ -105,11 +122,16 @@ impl HttpTransport {
                 if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     head = Some((parse_head(&buf[..end])?, end + 4));
                 } else if buf.len() > MAX_HEAD_BYTES {
-                    return Err(TransportError::Protocol("response headers too large".into()));
+                    return Err(TransportError::Protocol(
+                        "response headers too large".into(),
+                    ));
                 }
             }
             if buf.len() > MAX_HEAD_BYTES + self.max_response_bytes {
-                return Err(TransportError::Protocol(format!("response larger than {} bytes", self.max_response_bytes)));
+                return Err(TransportError::Protocol(format!(
+                    "response larger than {} bytes",
+                    self.max_response_bytes
+                )));
             }
         }
         let Some((head, start)) = head else {
@@ -122,11 +144,17 @@ impl HttpTransport {
         let mut body = buf.split_off(start);
         if let Some(len) = head.content_length {
             if body.len() < len {
-                return Err(TransportError::Io("connection closed in the middle of the response body".into()));
+                return Err(TransportError::Io(
+                    "connection closed in the middle of the response body".into(),
+                ));
             }
             body.truncate(len);
         }
-        Ok(Response { status: head.status, headers: head.headers, body })
+        Ok(Response {
+            status: head.status,
+            headers: head.headers,
+            body,
+        })
     }
 }
 
@@ -146,11 +174,18 @@ fn request_head(request: &Request, target: &Target) -> Result<String, TransportE
         request.body.len()
     );
     for (name, value) in &request.headers {
-        let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+        let name_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
         // No CR/LF/NUL: a token or key must not be able to smuggle in extra headers.
-        let value_ok = value.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
+        let value_ok = value
+            .bytes()
+            .all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
         if !name_ok || !value_ok {
-            return Err(TransportError::InvalidRequest(format!("header {name:?} has characters HTTP does not allow")));
+            return Err(TransportError::InvalidRequest(format!(
+                "header {name:?} has characters HTTP does not allow"
+            )));
         }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -179,17 +214,24 @@ fn parse_head(bytes: &[u8]) -> Result<Head, TransportError> {
     let mut headers = Vec::new();
     let mut content_length = None;
     for line in lines {
-        let (name, value) = line.split_once(':').ok_or_else(|| bad("header line without ':'"))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad("header line without ':'"))?;
         let (name, value) = (name.trim().to_owned(), value.trim().to_owned());
         if name.eq_ignore_ascii_case("content-length") {
             content_length = Some(value.parse().map_err(|_| bad("bad Content-Length"))?);
         }
-        if name.eq_ignore_ascii_case("transfer-encoding") && !value.eq_ignore_ascii_case("identity") {
+        if name.eq_ignore_ascii_case("transfer-encoding") && !value.eq_ignore_ascii_case("identity")
+        {
             return Err(bad("chunked responses are not supported by this transport"));
         }
         headers.push((name, value));
     }
-    Ok(Head { status, headers, content_length })
+    Ok(Head {
+        status,
+        headers,
+        content_length,
+    })
 }
 
 #[cfg(test)]

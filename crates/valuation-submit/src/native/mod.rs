@@ -28,6 +28,12 @@ pub type NativeClient = SubmitClient<HttpTransport, ThreadSleeper>;
 impl NativeClient {
     /// A client with the loopback HTTP transport (see `HttpTransport`) and thread sleeps.
     pub fn native(url: &str, anon_key: &str, access_token: &str) -> Self {
-        SubmitClient::new(url, anon_key, access_token, HttpTransport::default(), ThreadSleeper)
+        SubmitClient::new(
+            url,
+            anon_key,
+            access_token,
+            HttpTransport::default(),
+            ThreadSleeper,
+        )
     }
 }

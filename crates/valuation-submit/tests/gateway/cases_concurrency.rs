@@ -36,7 +36,9 @@ fn schedule_entry(rng: &SplitMix) -> Value {
 pub fn hundred_clients_times_ten_records_under_random_faults(stack: &Stack) {
     let users = stack.new_users(CLIENTS);
     let rng = SplitMix::seeded(20261126);
-    stack.set_faults(Value::Array((0..1500).map(|_| schedule_entry(&rng)).collect()));
+    stack.set_faults(Value::Array(
+        (0..1500).map(|_| schedule_entry(&rng)).collect(),
+    ));
     let policy = RetryPolicy {
         max_attempts: 10,
         base_delay: Duration::from_millis(20),
@@ -54,25 +56,44 @@ pub fn hundred_clients_times_ten_records_under_random_faults(stack: &Stack) {
                 let client = stack
                     .client(&user.token)
                     .with_retry_policy(policy.clone())
-                    .with_batch_limits(BatchLimits { max_rows: 3, max_bytes: 1 << 20 });
+                    .with_batch_limits(BatchLimits {
+                        max_rows: 3,
+                        max_bytes: 1 << 20,
+                    });
                 scope.spawn(move || {
-                    let records: Vec<_> = (0..RECORDS_PER_CLIENT).map(|n| record(&label(c, n))).collect();
+                    let records: Vec<_> = (0..RECORDS_PER_CLIENT)
+                        .map(|n| record(&label(c, n)))
+                        .collect();
                     if c % 2 == 0 {
-                        records.iter().map(|r| block_on(client.submit(r)).map(|x| x.requests)).sum::<Result<u32, _>>()
+                        records
+                            .iter()
+                            .map(|r| block_on(client.submit(r)).map(|x| x.requests))
+                            .sum::<Result<u32, _>>()
                     } else {
                         block_on(client.submit_batch(&records)).map(|x| x.requests)
                     }
                 })
             })
             .collect();
-        handles.into_iter().enumerate().map(|(c, h)| h.join().unwrap().unwrap_or_else(|e| panic!("client {c}: {e}"))).collect()
+        handles
+            .into_iter()
+            .enumerate()
+            .map(|(c, h)| {
+                h.join()
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("client {c}: {e}"))
+            })
+            .collect()
     });
     let elapsed = started.elapsed();
 
     let expected: Vec<String> = users
         .iter()
         .enumerate()
-        .flat_map(|(c, u)| (0..RECORDS_PER_CLIENT).map(move |n| format!("('{}'::uuid, '{}')", u.id, sha256(&label(c, n)))))
+        .flat_map(|(c, u)| {
+            (0..RECORDS_PER_CLIENT)
+                .map(move |n| format!("('{}'::uuid, '{}')", u.id, sha256(&label(c, n))))
+        })
         .collect();
     let ids: Vec<String> = users.iter().map(|u| format!("'{}'", u.id)).collect();
     let counts = stack.psql(&format!(
@@ -82,9 +103,20 @@ pub fn hundred_clients_times_ten_records_under_random_faults(stack: &Stack) {
         ids = ids.join(","),
         expected = expected.join(",")
     ));
-    assert_eq!(counts, "1000|1000", "rows of these users | rows matching the 1000 expected records");
+    assert_eq!(
+        counts, "1000|1000",
+        "rows of these users | rows matching the 1000 expected records"
+    );
 
-    let injected = stack.request_log().iter().filter(|e| e["fault"].as_str().is_some_and(|f| f != "pass" && f != "delay")).count();
+    let injected = stack
+        .request_log()
+        .iter()
+        .filter(|e| {
+            e["fault"]
+                .as_str()
+                .is_some_and(|f| f != "pass" && f != "delay")
+        })
+        .count();
     let total: u32 = requests.iter().sum();
     assert!(injected >= 50, "only {injected} faults were injected");
     println!("    {CLIENTS} clients, {} records, {total} requests ({injected} of them faulted) in {elapsed:.1?}", CLIENTS * RECORDS_PER_CLIENT);

@@ -17,8 +17,13 @@ fn code_of(error: &SubmitError) -> &str {
 pub fn valued_file_is_stored_as_metadata_under_the_token_subject(stack: &Stack) {
     let path = stack.root.join("tests/data/score/speech.txt");
     let bytes = std::fs::read(&path).unwrap();
-    let mut report = analyze(&bytes, &ScoreOptions::default()).unwrap().finish(None, None);
-    report.model = Some(ModelRef { id: MODEL.into(), weights_sha256: "0".repeat(64) });
+    let mut report = analyze(&bytes, &ScoreOptions::default())
+        .unwrap()
+        .finish(None, None);
+    report.model = Some(ModelRef {
+        id: MODEL.into(),
+        weights_sha256: "0".repeat(64),
+    });
     let record = ContributionRecord::from_report(&report, DATASET).unwrap();
     let user = stack.new_user();
 
@@ -52,9 +57,14 @@ pub fn resubmitting_stores_each_record_once(stack: &Stack) {
     let client = stack.client(&user.token);
     block_on(client.submit(&record("again"))).unwrap();
     block_on(client.submit(&record("again"))).unwrap();
-    let receipt = block_on(client.submit_batch(&[record("again"), record("again-2"), record("again-2")])).unwrap();
+    let receipt =
+        block_on(client.submit_batch(&[record("again"), record("again-2"), record("again-2")]))
+            .unwrap();
     assert_eq!((receipt.records, receipt.requests), (3, 1));
-    assert_eq!((stack.rows(&user, Some("again")), stack.rows(&user, None)), (1, 2));
+    assert_eq!(
+        (stack.rows(&user, Some("again")), stack.rows(&user, None)),
+        (1, 2)
+    );
 }
 
 /// A ContributionRecord has no contributor_id, so "as someone else" needs the raw test hook.
@@ -72,14 +82,20 @@ pub fn an_unknown_dataset_is_a_missing_reference(stack: &Stack) {
     let user = stack.new_user();
     let orphan = record_for("d5000000-0000-4000-8000-0000000000ff", "orphan");
     let error = block_on(stack.client(&user.token).submit(&orphan)).unwrap_err();
-    assert!(matches!(error, SubmitError::MissingReference { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::MissingReference { .. }),
+        "{error:?}"
+    );
     assert_eq!((error.status(), code_of(&error)), (Some(409), "23503"));
 }
 
 /// Signed out, supabase-js sends the anon key as the bearer token: the database role is anon.
 pub fn the_anon_key_alone_is_unauthorized(stack: &Stack) {
     let error = block_on(stack.client(&jwt::api_key("anon")).submit(&record("anon"))).unwrap_err();
-    assert!(matches!(error, SubmitError::Unauthorized { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::Unauthorized { .. }),
+        "{error:?}"
+    );
     assert_eq!((error.status(), code_of(&error)), (Some(401), "42501"));
 }
 
@@ -88,7 +104,10 @@ pub fn an_expired_token_is_reported_and_a_refreshed_one_works(stack: &Stack) {
     let expired = jwt::user_token_signed_with(&user.id, -120, jwt::SECRET);
     let mut client = stack.client(&expired);
     let error = block_on(client.submit(&record("expired"))).unwrap_err();
-    assert!(matches!(error, SubmitError::ExpiredToken { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::ExpiredToken { .. }),
+        "{error:?}"
+    );
     assert_eq!((error.status(), code_of(&error)), (Some(401), "PGRST303"));
 
     client.set_access_token(&user.token);
@@ -98,15 +117,32 @@ pub fn an_expired_token_is_reported_and_a_refreshed_one_works(stack: &Stack) {
 
 pub fn a_bad_signature_or_api_key_is_unauthorized(stack: &Stack) {
     let user = stack.new_user();
-    let forged = jwt::user_token_signed_with(&user.id, 3600, "another-secret-of-at-least-thirty-two-characters");
+    let forged = jwt::user_token_signed_with(
+        &user.id,
+        3600,
+        "another-secret-of-at-least-thirty-two-characters",
+    );
     let error = block_on(stack.client(&forged).submit(&record("forged"))).unwrap_err();
-    assert!(matches!(error, SubmitError::Unauthorized { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::Unauthorized { .. }),
+        "{error:?}"
+    );
     assert_eq!(code_of(&error), "PGRST301");
 
-    let wrong_key = valuation_submit::native::NativeClient::native(&stack.gateway_url, "not-the-anon-key", &user.token);
+    let wrong_key = valuation_submit::native::NativeClient::native(
+        &stack.gateway_url,
+        "not-the-anon-key",
+        &user.token,
+    );
     let error = block_on(wrong_key.submit(&record("forged"))).unwrap_err();
-    assert!(matches!(error, SubmitError::Unauthorized { .. }), "{error:?}");
-    assert_eq!(error.postgrest().unwrap().message.as_deref(), Some("Invalid API key"));
+    assert!(
+        matches!(error, SubmitError::Unauthorized { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.postgrest().unwrap().message.as_deref(),
+        Some("Invalid API key")
+    );
     assert_eq!(stack.rows(&user, None), 0);
 }
 
@@ -117,8 +153,16 @@ pub fn check_and_not_null_violations_are_constraint_violations(stack: &Stack) {
     let base: serde_json::Value = serde_json::from_str(&record("bad").to_json()).unwrap();
     let cases = [
         ("quality_score", serde_json::json!(150), "23514"),
-        ("flags", serde_json::json!({"pii_email": "someone@example.org"}), "23514"),
-        ("sub_scores", serde_json::json!({"quality": "a line of the file"}), "23514"),
+        (
+            "flags",
+            serde_json::json!({"pii_email": "someone@example.org"}),
+            "23514",
+        ),
+        (
+            "sub_scores",
+            serde_json::json!({"quality": "a line of the file"}),
+            "23514",
+        ),
         ("model_id", serde_json::Value::Null, "23502"),
         ("dataset_id", serde_json::json!("not-a-uuid"), "22P02"),
     ];
@@ -126,8 +170,15 @@ pub fn check_and_not_null_violations_are_constraint_violations(stack: &Stack) {
         let mut row = base.clone();
         row[column] = value;
         let error = block_on(client.post_raw_json(&row.to_string())).unwrap_err();
-        assert!(matches!(error, SubmitError::ConstraintViolation { .. }), "{column}: {error:?}");
-        assert_eq!((error.status(), code_of(&error), error.code()), (Some(400), code, "constraint_violation"), "{column}");
+        assert!(
+            matches!(error, SubmitError::ConstraintViolation { .. }),
+            "{column}: {error:?}"
+        );
+        assert_eq!(
+            (error.status(), code_of(&error), error.code()),
+            (Some(400), code, "constraint_violation"),
+            "{column}"
+        );
     }
     let log = stack.request_log();
     assert_eq!(log.len(), 5, "each rejected request was sent once: {log:?}");
@@ -140,17 +191,25 @@ pub fn an_unknown_column_is_reported(stack: &Stack) {
     let mut row: serde_json::Value = serde_json::from_str(&record("content").to_json()).unwrap();
     row["content"] = "the text of the file".into();
     let error = block_on(stack.client(&user.token).post_raw_json(&row.to_string())).unwrap_err();
-    assert!(matches!(error, SubmitError::UnknownColumn { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::UnknownColumn { .. }),
+        "{error:?}"
+    );
     assert_eq!((error.status(), code_of(&error)), (Some(400), "PGRST204"));
 }
 
 pub fn an_oversized_body_is_payload_too_large(stack: &Stack) {
     let user = stack.new_user();
-    let rows: Vec<String> = (0..200).map(|i| record(&format!("big {i}")).to_json()).collect();
+    let rows: Vec<String> = (0..200)
+        .map(|i| record(&format!("big {i}")).to_json())
+        .collect();
     let body = format!("[{}]", rows.join(","));
     assert!(body.len() > GATEWAY_MAX_BODY_BYTES);
     let error = block_on(stack.client(&user.token).post_raw_json(&body)).unwrap_err();
-    assert!(matches!(error, SubmitError::PayloadTooLarge { .. }), "{error:?}");
+    assert!(
+        matches!(error, SubmitError::PayloadTooLarge { .. }),
+        "{error:?}"
+    );
     assert_eq!(error.status(), Some(413));
     assert_eq!(stack.rows(&user, None), 0);
 }
@@ -159,13 +218,23 @@ pub fn an_oversized_body_is_payload_too_large(stack: &Stack) {
 pub fn a_batch_over_the_server_limit_is_split_and_fully_stored(stack: &Stack) {
     let user = stack.new_user();
     let records: Vec<_> = (0..400).map(|i| record(&format!("split {i}"))).collect();
-    let client = stack.client(&user.token).with_batch_limits(BatchLimits { max_rows: 1000, max_bytes: 1 << 20 });
+    let client = stack.client(&user.token).with_batch_limits(BatchLimits {
+        max_rows: 1000,
+        max_bytes: 1 << 20,
+    });
     let receipt = block_on(client.submit_batch(&records)).unwrap();
     assert_eq!(receipt.records, 400);
-    let statuses: Vec<u64> = stack.request_log().iter().map(|e| e["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = stack
+        .request_log()
+        .iter()
+        .map(|e| e["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses.len() as u32, receipt.requests);
     assert_eq!(statuses[0], 413);
-    assert!(statuses.iter().all(|&s| s == 413 || s == 201), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|&s| s == 413 || s == 201),
+        "{statuses:?}"
+    );
     assert_eq!(stack.rows(&user, None), 400);
     let hashes = stack.psql(&format!(
         "select count(*) from public.data_contributions where contributor_id = '{}' and content_sha256 in ('{}', '{}')",

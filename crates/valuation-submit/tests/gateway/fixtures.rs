@@ -37,7 +37,11 @@ pub fn record_for(dataset_id: &str, label: &str) -> ContributionRecord {
         byte_size: 1234,
         detected_type: FileKind::Text,
         quality_score: 87,
-        sub_scores: [("quality".to_owned(), Some(90)), ("structure".to_owned(), None)].into(),
+        sub_scores: [
+            ("quality".to_owned(), Some(90)),
+            ("structure".to_owned(), None),
+        ]
+        .into(),
         flags: [("pii_email".to_owned(), 2)].into(),
         model_id: MODEL.into(),
         scorer_version: "1.0.0".into(),
@@ -47,7 +51,11 @@ pub fn record_for(dataset_id: &str, label: &str) -> ContributionRecord {
 
 /// Short waits so the fault cases stay fast; the numbers are the default policy's, scaled down.
 pub fn fast_policy() -> RetryPolicy {
-    RetryPolicy { base_delay: Duration::from_millis(50), max_delay: Duration::from_millis(400), ..RetryPolicy::default() }
+    RetryPolicy {
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(400),
+        ..RetryPolicy::default()
+    }
 }
 
 impl Stack {
@@ -59,10 +67,20 @@ impl Stack {
     pub fn new_users(&self, n: usize) -> Vec<User> {
         static NEXT: AtomicU32 = AtomicU32::new(1);
         let first = NEXT.fetch_add(n as u32, Ordering::Relaxed);
-        let ids: Vec<String> = (first..first + n as u32).map(|i| format!("5ab00000-0000-4000-8000-{i:012x}")).collect();
+        let ids: Vec<String> = (first..first + n as u32)
+            .map(|i| format!("5ab00000-0000-4000-8000-{i:012x}"))
+            .collect();
         let values: Vec<String> = ids.iter().map(|id| format!("('{id}')")).collect();
-        self.psql(&format!("insert into auth.users (id) values {}", values.join(",")));
-        ids.into_iter().map(|id| User { token: jwt::user_token(&id), id }).collect()
+        self.psql(&format!(
+            "insert into auth.users (id) values {}",
+            values.join(",")
+        ));
+        ids.into_iter()
+            .map(|id| User {
+                token: jwt::user_token(&id),
+                id,
+            })
+            .collect()
     }
 
     pub fn new_user(&self) -> User {
@@ -70,15 +88,21 @@ impl Stack {
     }
 
     pub fn client(&self, access_token: &str) -> NativeClient {
-        NativeClient::native(&self.gateway_url, &jwt::api_key("anon"), access_token).with_retry_policy(fast_policy())
+        NativeClient::native(&self.gateway_url, &jwt::api_key("anon"), access_token)
+            .with_retry_policy(fast_policy())
     }
 
     /// Rows of a contributor, optionally of one content hash.
     pub fn rows(&self, user: &User, label: Option<&str>) -> u64 {
-        let hash = label.map_or(String::new(), |l| format!(" and content_sha256 = '{}'", sha256(l)));
-        self.psql(&format!("select count(*) from public.data_contributions where contributor_id = '{}'{hash}", user.id))
-            .parse()
-            .unwrap()
+        let hash = label.map_or(String::new(), |l| {
+            format!(" and content_sha256 = '{}'", sha256(l))
+        });
+        self.psql(&format!(
+            "select count(*) from public.data_contributions where contributor_id = '{}'{hash}",
+            user.id
+        ))
+        .parse()
+        .unwrap()
     }
 
     fn control(&self, method: Method, body: &str) -> Value {
@@ -88,8 +112,15 @@ impl Stack {
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: body.as_bytes().to_vec(),
         };
-        let response = HttpTransport::default().send_blocking(&request).expect("the gateway's control endpoint answers");
-        assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+        let response = HttpTransport::default()
+            .send_blocking(&request)
+            .expect("the gateway's control endpoint answers");
+        assert_eq!(
+            response.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
         serde_json::from_slice(&response.body).unwrap()
     }
 
@@ -103,6 +134,9 @@ impl Stack {
 
     /// The gateway's request log: {seq, t_ms, method, path, fault, status, x_retry_count}.
     pub fn request_log(&self) -> Vec<Value> {
-        self.control(Method::Get, "")["log"].as_array().unwrap().clone()
+        self.control(Method::Get, "")["log"]
+            .as_array()
+            .unwrap()
+            .clone()
     }
 }

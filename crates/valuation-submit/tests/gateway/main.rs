@@ -23,26 +23,86 @@ use stack::Stack;
 type Case = (&'static str, fn(&Stack));
 
 const CASES: &[Case] = &[
-    ("minted_keys_match_the_gateways", minted_keys_match_the_gateways),
-    ("valued_file_is_stored_as_metadata_under_the_token_subject", cases_rest::valued_file_is_stored_as_metadata_under_the_token_subject),
-    ("resubmitting_stores_each_record_once", cases_rest::resubmitting_stores_each_record_once),
-    ("a_row_for_another_contributor_is_refused_by_rls", cases_rest::a_row_for_another_contributor_is_refused_by_rls),
-    ("an_unknown_dataset_is_a_missing_reference", cases_rest::an_unknown_dataset_is_a_missing_reference),
-    ("the_anon_key_alone_is_unauthorized", cases_rest::the_anon_key_alone_is_unauthorized),
-    ("an_expired_token_is_reported_and_a_refreshed_one_works", cases_rest::an_expired_token_is_reported_and_a_refreshed_one_works),
-    ("a_bad_signature_or_api_key_is_unauthorized", cases_rest::a_bad_signature_or_api_key_is_unauthorized),
-    ("check_and_not_null_violations_are_constraint_violations", cases_rest::check_and_not_null_violations_are_constraint_violations),
-    ("an_unknown_column_is_reported", cases_rest::an_unknown_column_is_reported),
-    ("an_oversized_body_is_payload_too_large", cases_rest::an_oversized_body_is_payload_too_large),
-    ("a_batch_over_the_server_limit_is_split_and_fully_stored", cases_rest::a_batch_over_the_server_limit_is_split_and_fully_stored),
-    ("two_503s_then_success_after_three_attempts", cases_faults::two_503s_then_success_after_three_attempts),
-    ("a_429_retry_after_is_waited_out", cases_faults::a_429_retry_after_is_waited_out),
-    ("a_dropped_connection_is_retried", cases_faults::a_dropped_connection_is_retried),
-    ("lost_responses_after_commit_leave_exactly_one_row", cases_faults::lost_responses_after_commit_leave_exactly_one_row),
-    ("a_timeout_is_retried_without_a_duplicate", cases_faults::a_timeout_is_retried_without_a_duplicate),
-    ("persistent_503s_end_in_a_server_error_after_max_attempts", cases_faults::persistent_503s_end_in_a_server_error_after_max_attempts),
-    ("refusals_are_not_retried", cases_faults::refusals_are_not_retried),
-    ("hundred_clients_times_ten_records_under_random_faults", cases_concurrency::hundred_clients_times_ten_records_under_random_faults),
+    (
+        "minted_keys_match_the_gateways",
+        minted_keys_match_the_gateways,
+    ),
+    (
+        "valued_file_is_stored_as_metadata_under_the_token_subject",
+        cases_rest::valued_file_is_stored_as_metadata_under_the_token_subject,
+    ),
+    (
+        "resubmitting_stores_each_record_once",
+        cases_rest::resubmitting_stores_each_record_once,
+    ),
+    (
+        "a_row_for_another_contributor_is_refused_by_rls",
+        cases_rest::a_row_for_another_contributor_is_refused_by_rls,
+    ),
+    (
+        "an_unknown_dataset_is_a_missing_reference",
+        cases_rest::an_unknown_dataset_is_a_missing_reference,
+    ),
+    (
+        "the_anon_key_alone_is_unauthorized",
+        cases_rest::the_anon_key_alone_is_unauthorized,
+    ),
+    (
+        "an_expired_token_is_reported_and_a_refreshed_one_works",
+        cases_rest::an_expired_token_is_reported_and_a_refreshed_one_works,
+    ),
+    (
+        "a_bad_signature_or_api_key_is_unauthorized",
+        cases_rest::a_bad_signature_or_api_key_is_unauthorized,
+    ),
+    (
+        "check_and_not_null_violations_are_constraint_violations",
+        cases_rest::check_and_not_null_violations_are_constraint_violations,
+    ),
+    (
+        "an_unknown_column_is_reported",
+        cases_rest::an_unknown_column_is_reported,
+    ),
+    (
+        "an_oversized_body_is_payload_too_large",
+        cases_rest::an_oversized_body_is_payload_too_large,
+    ),
+    (
+        "a_batch_over_the_server_limit_is_split_and_fully_stored",
+        cases_rest::a_batch_over_the_server_limit_is_split_and_fully_stored,
+    ),
+    (
+        "two_503s_then_success_after_three_attempts",
+        cases_faults::two_503s_then_success_after_three_attempts,
+    ),
+    (
+        "a_429_retry_after_is_waited_out",
+        cases_faults::a_429_retry_after_is_waited_out,
+    ),
+    (
+        "a_dropped_connection_is_retried",
+        cases_faults::a_dropped_connection_is_retried,
+    ),
+    (
+        "lost_responses_after_commit_leave_exactly_one_row",
+        cases_faults::lost_responses_after_commit_leave_exactly_one_row,
+    ),
+    (
+        "a_timeout_is_retried_without_a_duplicate",
+        cases_faults::a_timeout_is_retried_without_a_duplicate,
+    ),
+    (
+        "persistent_503s_end_in_a_server_error_after_max_attempts",
+        cases_faults::persistent_503s_end_in_a_server_error_after_max_attempts,
+    ),
+    (
+        "refusals_are_not_retried",
+        cases_faults::refusals_are_not_retried,
+    ),
+    (
+        "hundred_clients_times_ten_records_under_random_faults",
+        cases_concurrency::hundred_clients_times_ten_records_under_random_faults,
+    ),
 ];
 
 /// The Rust-minted API keys must be the gateway's own, byte for byte (else every case is a 401).
@@ -53,8 +113,16 @@ fn minted_keys_match_the_gateways(stack: &Stack) {
             .args(["--api-key", role, "--secret", jwt::SECRET])
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), jwt::api_key(role), "{role}");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap().trim(),
+            jwt::api_key(role),
+            "{role}"
+        );
     }
 }
 
@@ -65,12 +133,24 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let exact = args.iter().any(|a| a == "--exact");
-    let filters: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
+    let filters: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
     let selected: Vec<&Case> = CASES
         .iter()
-        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| if exact { name == f } else { name.contains(f) }))
+        .filter(|(name, _)| {
+            filters.is_empty()
+                || filters
+                    .iter()
+                    .any(|f| if exact { name == f } else { name.contains(f) })
+        })
         .collect();
-    println!("\nrunning {} tests (PostgreSQL 15 + test gateway)", selected.len());
+    println!(
+        "\nrunning {} tests (PostgreSQL 15 + test gateway)",
+        selected.len()
+    );
     if selected.is_empty() {
         return ExitCode::SUCCESS; // a filter for other test binaries: start nothing
     }
@@ -84,7 +164,12 @@ fn main() -> ExitCode {
         }
     };
     stack.seed();
-    println!("stack up in {:.1?} (PostgreSQL on port {}, gateway {})", started.elapsed(), stack.pg_port, stack.gateway_url);
+    println!(
+        "stack up in {:.1?} (PostgreSQL on port {}, gateway {})",
+        started.elapsed(),
+        stack.pg_port,
+        stack.gateway_url
+    );
 
     let mut failed = Vec::new();
     for (name, case) in selected.iter().copied() {
@@ -98,7 +183,10 @@ fn main() -> ExitCode {
         }
     }
     if !failed.is_empty() {
-        eprintln!("\ngateway stderr (last lines):\n{}", tail(&stack.gateway_log(), 20));
+        eprintln!(
+            "\ngateway stderr (last lines):\n{}",
+            tail(&stack.gateway_log(), 20)
+        );
     }
     drop(stack);
     println!(

@@ -30,7 +30,10 @@ pub struct Stack {
 }
 
 fn pgbin() -> PathBuf {
-    std::env::var_os("PGBIN").map_or_else(|| PathBuf::from("/usr/lib/postgresql/15/bin"), PathBuf::from)
+    std::env::var_os("PGBIN").map_or_else(
+        || PathBuf::from("/usr/lib/postgresql/15/bin"),
+        PathBuf::from,
+    )
 }
 
 /// Everything the stack needs, with the command that provides it when missing.
@@ -44,32 +47,62 @@ fn check_prerequisites(root: &Path) -> Result<(), String> {
             ));
         }
     }
-    let node = Command::new("node").args(["-p", "process.versions.node.split('.')[0]"]).output();
-    let major = node.ok().filter(|o| o.status.success()).and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<u32>().ok());
+    let node = Command::new("node")
+        .args(["-p", "process.versions.node.split('.')[0]"])
+        .output();
+    let major = node
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<u32>().ok());
     if major.is_none_or(|m| m < 20) {
         return Err("node >= 20 is required to run the test gateway (tests/gateway)".into());
     }
-    if !root.join("tests/gateway/node_modules/pg/package.json").is_file() {
-        return Err("the test gateway's dependencies are missing: run `npm ci` in tests/gateway".into());
+    if !root
+        .join("tests/gateway/node_modules/pg/package.json")
+        .is_file()
+    {
+        return Err(
+            "the test gateway's dependencies are missing: run `npm ci` in tests/gateway".into(),
+        );
     }
     Ok(())
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
 }
 
 impl Stack {
     pub fn start() -> Result<Stack, String> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().map_err(|e| e.to_string())?;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .canonicalize()
+            .map_err(|e| e.to_string())?;
         check_prerequisites(&root)?;
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
-        let dir = std::env::temp_dir().join(format!("valuation-submit-tests.{}.{nanos}", std::process::id()));
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!(
+            "valuation-submit-tests.{}.{nanos}",
+            std::process::id()
+        ));
         fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the dir.
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())?;
 
-        let mut stack = Stack { root, dir, pg_port: 0, gateway_url: String::new(), pgbin: pgbin(), gateway: None, watchdog: None };
+        let mut stack = Stack {
+            root,
+            dir,
+            pg_port: 0,
+            gateway_url: String::new(),
+            pgbin: pgbin(),
+            gateway: None,
+            watchdog: None,
+        };
         stack.watchdog = Some(stack.spawn_watchdog()?);
         stack.start_postgres()?;
         stack.start_gateway()?;
@@ -78,7 +111,10 @@ impl Stack {
 
     fn spawn_watchdog(&self) -> Result<Child, String> {
         Command::new("sh")
-            .args(["-c", r#"cat >/dev/null; "$0" stop "$1/pg" >/dev/null 2>&1; rm -rf "$1""#])
+            .args([
+                "-c",
+                r#"cat >/dev/null; "$0" stop "$1/pg" >/dev/null 2>&1; rm -rf "$1""#,
+            ])
             .arg(self.root.join("scripts/pg.sh"))
             .arg(&self.dir)
             .stdin(Stdio::piped())
@@ -97,7 +133,12 @@ impl Stack {
             // Output to a file, not a pipe: the server daemonises and must not hold our pipe open.
             let out = File::create(&log).map_err(|e| e.to_string())?;
             let status = Command::new(self.root.join("scripts/pg.sh"))
-                .args(["start", &self.dir.join("pg").to_string_lossy(), &port.to_string(), "app"])
+                .args([
+                    "start",
+                    &self.dir.join("pg").to_string_lossy(),
+                    &port.to_string(),
+                    "app",
+                ])
                 .env("PGBIN", &self.pgbin)
                 .stdin(Stdio::null())
                 .stdout(out.try_clone().map_err(|e| e.to_string())?)
@@ -123,7 +164,10 @@ impl Stack {
             .arg(self.root.join("tests/gateway/src/server.js"))
             .args(["--port", "0", "--exit-on-stdin-close", "--pool-size", "8"])
             .args(["--max-body-bytes", &GATEWAY_MAX_BODY_BYTES.to_string()])
-            .args(["--database-url", &format!("postgres://authenticator@127.0.0.1:{}/app", self.pg_port)])
+            .args([
+                "--database-url",
+                &format!("postgres://authenticator@127.0.0.1:{}/app", self.pg_port),
+            ])
             .env("JWT_SECRET", crate::jwt::SECRET)
             .env_remove("GATEWAY_FAULTS")
             .stdin(Stdio::piped())
@@ -157,11 +201,28 @@ impl Stack {
     /// Runs SQL as the superuser (RLS does not apply) and returns psql's unaligned output.
     pub fn psql(&self, sql: &str) -> String {
         let output = Command::new(self.pgbin.join("psql"))
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres", "-d", "app"])
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "app",
+            ])
             .args(["-p", &self.pg_port.to_string(), "-c", sql])
             .output()
             .expect("psql runs");
-        assert!(output.status.success(), "psql failed: {}\n{sql}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "psql failed: {}\n{sql}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8(output.stdout).unwrap().trim().to_owned()
     }
 
@@ -176,7 +237,9 @@ impl Drop for Stack {
         if let Some(mut gateway) = self.gateway.take() {
             drop(gateway.stdin.take()); // --exit-on-stdin-close: a clean shutdown
             let deadline = std::time::Instant::now() + Duration::from_secs(3);
-            while gateway.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline {
+            while gateway.try_wait().ok().flatten().is_none()
+                && std::time::Instant::now() < deadline
+            {
                 std::thread::sleep(Duration::from_millis(20));
             }
             let _ = gateway.kill();

@@ -10,7 +10,10 @@ use valuation_submit::{Method, Request, Response, Transport, TransportError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, RequestMode};
+use web_sys::{
+    AbortController, Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit,
+    RequestMode,
+};
 
 use super::timer::{clear_timeout, set_timeout};
 
@@ -32,14 +35,18 @@ impl FetchTransport {
 
 impl Transport for FetchTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        let controller = AbortController::new().map_err(|e| TransportError::InvalidRequest(describe(&e)))?;
+        let controller =
+            AbortController::new().map_err(|e| TransportError::InvalidRequest(describe(&e)))?;
         let fetch_request = build(&request, &controller)?;
         // The limit covers the whole exchange, body included, like the native transport's.
         let abort = Closure::<dyn FnMut()>::new({
             let controller = controller.clone();
             move || controller.abort()
         });
-        let timer = set_timeout(abort.as_ref().unchecked_ref(), self.timeout.as_millis().min(i32::MAX as u128) as f64);
+        let timer = set_timeout(
+            abort.as_ref().unchecked_ref(),
+            self.timeout.as_millis().min(i32::MAX as u128) as f64,
+        );
         let outcome = exchange(&fetch_request).await;
         clear_timeout(&timer);
         drop(abort);
@@ -54,7 +61,10 @@ impl Transport for FetchTransport {
     }
 }
 
-fn build(request: &Request, controller: &AbortController) -> Result<web_sys::Request, TransportError> {
+fn build(
+    request: &Request,
+    controller: &AbortController,
+) -> Result<web_sys::Request, TransportError> {
     let invalid = |e: JsValue| TransportError::InvalidRequest(describe(&e));
     let headers = Headers::new().map_err(invalid)?;
     for (name, value) in &request.headers {
@@ -77,11 +87,17 @@ fn build(request: &Request, controller: &AbortController) -> Result<web_sys::Req
 async fn exchange(request: &web_sys::Request) -> Result<Response, JsValue> {
     let response: web_sys::Response = JsFuture::from(global_fetch(request)).await?.dyn_into()?;
     let body = JsFuture::from(response.array_buffer()?).await?;
-    Ok(Response { status: response.status(), headers: headers(&response.headers()), body: Uint8Array::new(&body).to_vec() })
+    Ok(Response {
+        status: response.status(),
+        headers: headers(&response.headers()),
+        body: Uint8Array::new(&body).to_vec(),
+    })
 }
 
 fn headers(headers: &Headers) -> Vec<(String, String)> {
-    let Ok(Some(entries)) = js_sys::try_iter(headers) else { return Vec::new() };
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
     entries
         .flatten()
         .filter_map(|entry| {
@@ -92,5 +108,7 @@ fn headers(headers: &Headers) -> Vec<(String, String)> {
 }
 
 fn describe(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| format!("{e:?}"))
 }

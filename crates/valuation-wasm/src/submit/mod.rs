@@ -24,7 +24,9 @@ pub use timer::TimerSleeper;
 pub fn contribution_record(report_json: &str, dataset_id: &str) -> Result<String, JsValue> {
     let report: Report = serde_json::from_str(report_json)
         .map_err(|e| convert::error("invalid_argument", &format!("not a valuation report: {e}")))?;
-    ContributionRecord::from_report(&report, dataset_id).map(|r| r.to_json()).map_err(convert::record_error)
+    ContributionRecord::from_report(&report, dataset_id)
+        .map(|r| r.to_json())
+        .map_err(convert::record_error)
 }
 
 /// Sends records (JSON strings from `contributionRecord`, validated again here) to
@@ -32,7 +34,11 @@ pub fn contribution_record(report_json: &str, dataset_id: &str) -> Result<String
 /// rejects with a `SubmitError` (see `convert::submit_error`). Safe to repeat: the database
 /// ignores a record it already has.
 #[wasm_bindgen(js_name = submitRecords)]
-pub async fn submit_records(config: JsValue, records: Vec<String>, access_token: String) -> Result<JsValue, JsValue> {
+pub async fn submit_records(
+    config: JsValue,
+    records: Vec<String>,
+    access_token: String,
+) -> Result<JsValue, JsValue> {
     let config = convert::submit_config(config)?;
     let records = records
         .iter()
@@ -40,10 +46,19 @@ pub async fn submit_records(config: JsValue, records: Vec<String>, access_token:
         .collect::<Result<Vec<_>, _>>()
         .map_err(convert::record_error)?;
     let transport = FetchTransport::new(config.timeout);
-    let client = SubmitClient::new(&config.url, &config.anon_key, &access_token, transport, TimerSleeper)
-        .with_retry_policy(config.retry)
-        // wasm32-unknown-unknown's std has no entropy: without this, every tab would back off in step.
-        .with_jitter(|| js_sys::Math::random());
-    let receipt = client.submit_batch(&records).await.map_err(|e| convert::submit_error(&e))?;
+    let client = SubmitClient::new(
+        &config.url,
+        &config.anon_key,
+        &access_token,
+        transport,
+        TimerSleeper,
+    )
+    .with_retry_policy(config.retry)
+    // wasm32-unknown-unknown's std has no entropy: without this, every tab would back off in step.
+    .with_jitter(|| js_sys::Math::random());
+    let receipt = client
+        .submit_batch(&records)
+        .await
+        .map_err(|e| convert::submit_error(&e))?;
     Ok(convert::receipt(&receipt))
 }
