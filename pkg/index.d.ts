@@ -154,7 +154,7 @@ export interface SubmitterOptions {
   outbox?: boolean | string;
   /** Send what the outbox holds as soon as the submitter is created (default true). */
   flushOnStart?: boolean;
-  /** After a transient failure, try again this much later (default 30000; 0 = only on
+  /** After a failure that may pass (offline, 5xx, 429, an expired session), try again this much later (default 30000; 0 = only on
    * `flush()`, an `online` event or the next start). */
   retryIntervalMs?: number;
   /** Per request (default 30000). */

@@ -96,3 +96,33 @@ export class MemoryOutbox {
 
   close() {}
 }
+
+/**
+ * IndexedDB where it works, memory where it does not (storage disabled, quota, a private window
+ * that refuses it): the record is still sent now, it just would not survive a reload.
+ */
+export class FallbackOutbox {
+  constructor(primary) {
+    this.primary = primary;
+    this.memory = null;
+    this.unavailable = null; // why IndexedDB is not used, once it failed
+  }
+
+  async use(op) {
+    if (!this.memory) {
+      try {
+        return await op(this.primary);
+      } catch (e) {
+        this.unavailable = e;
+        this.memory = new MemoryOutbox();
+      }
+    }
+    return op(this.memory);
+  }
+
+  put(entry) { return this.use((o) => o.put(entry)); }
+  list(owner) { return this.use((o) => o.list(owner)); }
+  delete(keys) { return this.use((o) => o.delete(keys)); }
+  update(entries) { return this.use((o) => o.update(entries)); }
+  close() { this.primary.close(); }
+}

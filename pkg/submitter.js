@@ -8,7 +8,7 @@
 // trying later can help: offline, server errors, rate limits, an expired or missing session.
 
 import { SubmitError, ValuationError } from './errors.js';
-import { IndexedDbOutbox, MemoryOutbox, entryKey } from './outbox.js';
+import { FallbackOutbox, IndexedDbOutbox, MemoryOutbox, entryKey } from './outbox.js';
 
 const CHUNK_RECORDS = 500;
 // These need a fresh session, not a different record: keep the record for the next token.
@@ -30,7 +30,7 @@ export function tokenOwner(token) {
 function defaultOutbox(option) {
   if (option === false || typeof indexedDB === 'undefined') return new MemoryOutbox();
   if (option && typeof option === 'object') return option;
-  return new IndexedDbOutbox(typeof option === 'string' ? option : undefined);
+  return new FallbackOutbox(new IndexedDbOutbox(typeof option === 'string' ? option : undefined));
 }
 
 export class Submitter {
@@ -56,8 +56,10 @@ export class Submitter {
     this.started = options.flushOnStart === false ? Promise.resolve(emptyResult()) : this.flush();
   }
 
+  /** A new session: what waited for one goes out now. */
   setAccessToken(token) {
     this.accessToken = token;
+    this.flush().catch(() => {});
   }
 
   async token() {
@@ -117,10 +119,11 @@ export class Submitter {
       return this.report(result);
     }
     const entries = await this.outbox.list(session.owner);
+    for (const entry of entries) this.outcomes.delete(entry.key);
     for (let i = 0; i < entries.length && !this.disposed; i += CHUNK_RECORDS) {
       const failure = await this.send(entries.slice(i, i + CHUNK_RECORDS), session.token, result);
       if (!failure) continue;
-      const rest = entries.slice(i).filter((e) => !this.outcomes.get(e.key)?.sent);
+      const rest = entries.slice(i).filter((e) => !this.outcomes.has(e.key)); // not sent, not refused
       for (const entry of rest) {
         entry.attempts += 1;
         entry.lastError = { code: failure.code, message: failure.message };
@@ -129,7 +132,8 @@ export class Submitter {
       await this.outbox.update(rest);
       result.queued = rest.length;
       result.error = failure;
-      if (!NEEDS_SESSION.has(failure.code)) this.schedule(failure.retryAfterMs);
+      // Session errors too: a token function may well return a refreshed token by then.
+      this.schedule(failure.retryAfterMs);
       break;
     }
     for (const key of this.outcomes.keys()) if (!this.waiting.has(key)) this.outcomes.delete(key);

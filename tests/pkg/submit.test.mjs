@@ -215,9 +215,9 @@ test('typed errors: an expired session keeps the record for a fresh token; refus
     const out = {};
     const first = await s.submit(expired);
     out.expired = { result: first.status, ...err(first.error), pending: await s.pending() };
-    s.setAccessToken(fresh);
-    const flushed = await s.flush();
-    out.afterRefresh = { sent: flushed.sent, pending: await s.pending() };
+    s.setAccessToken(fresh); // sends what waited for a session
+    await s.flush();
+    out.afterRefresh = { pending: await s.pending() };
     out.missing = await s.submit(missing, { datasetId: missingDataset }).then(() => 'resolved', err);
     out.pendingAfterMissing = await s.pending();
     out.noModel = await s.submit({ ...noModel, model: null }).then(() => 'resolved', err);
@@ -230,7 +230,7 @@ test('typed errors: an expired session keeps the record for a fresh token; refus
   await context.close();
 
   assert.deepEqual(outcome.expired, { result: 'queued', name: 'SubmitError', code: 'expired_token', status: 401, transient: false, pg: 'PGRST303', pending: 1 });
-  assert.deepEqual(outcome.afterRefresh, { sent: 1, pending: 0 });
+  assert.deepEqual(outcome.afterRefresh, { pending: 0 });
   assert.deepEqual(outcome.missing, { name: 'SubmitError', code: 'missing_reference', status: 409, transient: false, pg: '23503' });
   assert.equal(outcome.pendingAfterMissing, 0, 'a record the database refuses for good leaves the outbox');
   assert.deepEqual(outcome.noModel, { name: 'SubmitError', code: 'no_model', status: null, transient: false, pg: null });
@@ -265,3 +265,27 @@ async function waitFor(check, what, ms = 20000) {
   }
   throw new Error(`timed out waiting until ${what}`);
 }
+
+test('a flush whose batch holds one record the database refuses sends the others and reports that one', async () => {
+  const { createNodeSubmitter } = await import('@dataunion/valuation/node');
+  const [a, refused, b] = reports('isolate', 3);
+  const submitter = createNodeSubmitter({ supabaseUrl: GATEWAY, anonKey: db.anonKey(), accessToken: token(OTHER), datasetId: DATASET,
+    retry: { maxAttempts: 1 }, retryIntervalMs: 0 });
+  try {
+    await clearFaults();
+    await faults([{ action: 'status', status: 503, times: 'always' }]);
+    assert.equal((await submitter.submit(a)).status, 'queued');
+    assert.equal((await submitter.submit(refused, { datasetId: MISSING_DATASET })).status, 'queued');
+    assert.equal((await submitter.submit(b)).status, 'queued');
+    assert.equal(await submitter.pending(), 3);
+    await clearFaults();
+    const result = await submitter.flush();
+    assert.equal(result.sent, 2);
+    assert.equal(result.queued, 0);
+    assert.deepEqual(result.rejected.map((r) => [r.record.content_sha256, r.error.code]), [[refused.file.sha256, 'missing_reference']]);
+    assert.equal(await submitter.pending(), 0);
+  } finally {
+    submitter.dispose();
+  }
+  assert.equal((await rows('content_sha256 = any($1)', [[a.file.sha256, b.file.sha256, refused.file.sha256]])).length, 2);
+});
