@@ -8,6 +8,7 @@ import {
   type ValuationProgress,
   type Valuator,
 } from '@dataunion/valuation';
+import { SubmitPanel } from './SubmitPanel';
 import { SubscoreChart } from './SubscoreChart';
 import styles from './page.module.css';
 
@@ -152,6 +153,8 @@ export default function Home() {
           </details>
         </section>
       )}
+      {/* Always mounted (one submitter per page); shows itself once a file is scored. */}
+      <SubmitPanel report={report} />
     </main>
   );
 }
