@@ -6,13 +6,23 @@
 // CPU time, from a Chrome trace, and not wall time: on a loaded 2-core machine other processes
 // preempt the page (here a task of 20 ms CPU once lasted 470 ms on the clock). The wall-clock views (long-task
 // API, longest gap between animation frames) are measured and reported as well.
+// With E2E_SUBMIT_USER set, it then presses Submit and checks the database: the app was built
+// against a local stack (scripts/with-stack.sh) with that user's token and NEXT_PUBLIC_DATASET_ID,
+// and the file's row must be stored exactly once, as the page says, with the report's hash and score.
+// E2E_MODE=demo (scripts/demo.sh --check): the same steps without the native report and without
+// judging the main thread; prints the score and the stored row.
 //
 // Env: WWW_URL                   the running app, e.g. http://127.0.0.1:3000/ (required)
-//      VALUATION_NATIVE_REPORTS  folder with speech.txt.json from `valuation score --json` (required)
+//      VALUATION_NATIVE_REPORTS  folder with speech.txt.json from `valuation score --json` (required
+//                                unless E2E_MODE=demo)
+//      E2E_SUBMIT_USER           the auth.users id the app's NEXT_PUBLIC_DEMO_ACCESS_TOKEN names; with
+//                                NEXT_PUBLIC_DATASET_ID, PG_PORT, PG_DB (scripts/with-stack.sh)
+//      E2E_MODE                  "test" (default) or "demo"
 //      E2E_LABEL                 name of this run in the output (default "www")
 //      E2E_SCREENSHOT            default target/www-e2e/screenshot.png (relative to the repo root)
 //      CHROMIUM                  default /usr/bin/chromium
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -24,6 +34,11 @@ const TIMEOUT_MS = 180_000;
 const LONG_TASK_MS = 50;
 const LABEL = process.env.E2E_LABEL || 'www';
 const SCREENSHOT = resolve(ROOT, process.env.E2E_SCREENSHOT || 'target/www-e2e/screenshot.png');
+const DEMO = process.env.E2E_MODE === 'demo';
+const SUBMIT_USER = process.env.E2E_SUBMIT_USER;
+// The columns a client sends (ContributionRecord); the row has them plus id, contributor_id, created_at.
+const RECORD_COLUMNS = ['dataset_id', 'content_sha256', 'byte_size', 'detected_type', 'quality_score', 'sub_scores',
+  'flags', 'model_id', 'scorer_version'];
 
 class Failure extends Error {}
 
@@ -91,6 +106,45 @@ function mainThreadDuring([from, to]) {
   };
 }
 
+/** Presses Submit and checks that the database holds the report's row exactly once, as shown. */
+async function submitAndCheck(page, report) {
+  const datasetId = need('NEXT_PUBLIC_DATASET_ID');
+  const db = createRequire(import.meta.url)(resolve(ROOT, 'tests/supabase/helpers.js'));
+  const preview = JSON.parse(await page.getByTestId('submit-preview').textContent());
+  if (preview.content_sha256 !== report.file.sha256 || preview.quality_score !== report.score) {
+    fail(`the record shown before sending does not match the report: ${JSON.stringify(preview)}`);
+  }
+  const started = Date.now();
+  await page.getByTestId('submit-button').click({ timeout: 30_000 }); // waits until it is enabled
+  const status = await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid="submit-status"]')?.textContent ?? '';
+    return s && s !== 'not sent' && s !== 'sending' ? s : null;
+  }, null, { timeout: 60_000, polling: 50 }).then((h) => h.jsonValue());
+  const submitMs = Date.now() - started;
+  if (status !== 'sent') fail(`submit ended in "${status}": ${await page.getByTestId('submit-panel').innerText()}`);
+  const shown = JSON.parse(await page.getByTestId('submit-record').textContent());
+  await page.waitForFunction(() => document.querySelector('[data-testid="submit-pending"]')?.textContent === '0',
+    null, { timeout: 10_000, polling: 50 }).catch(() => fail('the outbox is not empty after "sent"'));
+
+  const admin = await db.adminClient();
+  let rows;
+  try {
+    ({ rows } = await admin.query('select * from public.data_contributions where dataset_id = $1', [datasetId]));
+  } finally {
+    await admin.end();
+  }
+  if (rows.length !== 1) fail(`dataset ${datasetId} has ${rows.length} rows after one submit, expected 1`);
+  const row = rows[0];
+  if (row.content_sha256 !== report.file.sha256) fail(`stored content_sha256 ${row.content_sha256}, the report's is ${report.file.sha256}`);
+  if (Number(row.quality_score) !== report.score) fail(`stored quality_score ${row.quality_score}, the report's score is ${report.score}`);
+  if (row.contributor_id !== SUBMIT_USER) fail(`stored contributor_id ${row.contributor_id}, the signed-in user is ${SUBMIT_USER}`);
+  // numeric and bigint come back from pg as strings
+  const stored = Object.fromEntries(RECORD_COLUMNS.map((c) => [c, ['byte_size', 'quality_score'].includes(c) ? Number(row[c]) : row[c]]));
+  const diff = firstDifference(shown, stored);
+  if (diff) fail(`the record the page shows differs from the stored row at ${diff.replace('native', 'stored')}`);
+  return { submitMs, row };
+}
+
 /** Tasks of the page's main thread and of its worker in a Chrome trace: count, wall and CPU ms. */
 function tasksInTrace(buffer) {
   const { traceEvents } = JSON.parse(buffer);
@@ -109,8 +163,29 @@ function tasksInTrace(buffer) {
   return { main: on('CrRendererMain'), worker: on('DedicatedWorker thread') };
 }
 
+/** The test's verdict: the page's report equals the native one and the main thread stayed free. */
+function judge({ browserReport, shownScore, bars, reasons, probe, trace, valuating, result }) {
+  const diff = firstDifference(browserReport, native);
+  if (diff) fail(`the page's report differs from the native one at ${diff}`);
+  if (shownScore !== native.score) fail(`the page shows score ${shownScore}, the report says ${native.score}`);
+  if (bars !== Object.keys(native.subscores).length) fail(`the chart has ${bars} bars, expected one per sub-score`);
+  if (reasons !== native.reasons.length) fail(`the page lists ${reasons} reasons, the report has ${native.reasons.length}`);
+  if (probe.main.maxTaskWallMs < 250 || !probe.main.maxTaskCpuMs) {
+    fail(`the trace missed a deliberate 300 ms block on the main thread (${JSON.stringify(probe)}): its verdict means nothing`);
+  }
+  if (!trace.worker.tasks) fail('the trace shows no worker task while valuating: where did the work run?');
+  if (trace.main.maxTaskCpuMs > LONG_TASK_MS) {
+    fail(`the main thread was blocked while valuating: a task took ${trace.main.maxTaskCpuMs} ms of CPU (limit ${LONG_TASK_MS} ms)`);
+  }
+  console.log(`e2e[${LABEL}] ok: report equals the native one (score ${native.score}); while valuating ` +
+    `(${result.valuationMs} ms) the longest main-thread task took ${trace.main.maxTaskCpuMs} ms of CPU ` +
+    `(${trace.main.maxTaskWallMs} ms on the clock; main thread ${trace.main.cpuMs} ms CPU in all, worker ${trace.worker.cpuMs} ms); ` +
+    `long-task API: ${valuating.longTasks} task(s) > ${LONG_TASK_MS} ms, longest frame gap ${valuating.maxFrameGapMs} ms; ` +
+    `${Date.now() - started} ms in all`);
+}
+
 const url = need('WWW_URL');
-const native = JSON.parse(readFileSync(resolve(need('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
+const native = DEMO ? null : JSON.parse(readFileSync(resolve(need('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
 const started = Date.now();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -194,6 +269,7 @@ try {
     });
   });
   const probe = { ...probeTrace, page: await page.evaluate(mainThreadDuring, probeWindow) };
+  const submitted = SUBMIT_USER ? await submitAndCheck(page, browserReport) : null;
   await page.locator('details').evaluate((d) => { d.open = false; });
   mkdirSync(dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -208,29 +284,22 @@ try {
     whileLoadingModel: { page: loading },
     during300msBlock: probe,
     blockedRequests: blocked,
+    submitMs: submitted?.submitMs,
     screenshot: SCREENSHOT,
   };
   writeFileSync(resolve(dirname(SCREENSHOT), `result-${LABEL}.json`), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`e2e[${LABEL}] ${JSON.stringify(result)}`);
-
-  const diff = firstDifference(browserReport, native);
-  if (diff) fail(`the page's report differs from the native one at ${diff}`);
-  if (shownScore !== native.score) fail(`the page shows score ${shownScore}, the report says ${native.score}`);
-  if (bars !== Object.keys(native.subscores).length) fail(`the chart has ${bars} bars, expected one per sub-score`);
-  if (reasons !== native.reasons.length) fail(`the page lists ${reasons} reasons, the report has ${native.reasons.length}`);
   if (blocked.length) fail(`the page tried to reach other hosts: ${blocked.join(', ')}`);
-  if (probe.main.maxTaskWallMs < 250 || !probe.main.maxTaskCpuMs) {
-    fail(`the trace missed a deliberate 300 ms block on the main thread (${JSON.stringify(probe)}): its verdict means nothing`);
+  if (DEMO) {
+    console.log(`score: ${browserReport.score}/100 for ${INPUT} (valued in ${result.valuationMs} ms in the browser)`);
+    if (submitted) console.log(`stored row (${submitted.submitMs} ms after Submit):\n${JSON.stringify(submitted.row, null, 2)}`);
+  } else {
+    judge({ browserReport, shownScore, bars, reasons, probe, trace, valuating, result });
   }
-  if (!trace.worker.tasks) fail('the trace shows no worker task while valuating: where did the work run?');
-  if (trace.main.maxTaskCpuMs > LONG_TASK_MS) {
-    fail(`the main thread was blocked while valuating: a task took ${trace.main.maxTaskCpuMs} ms of CPU (limit ${LONG_TASK_MS} ms)`);
+  if (submitted) {
+    console.log(`e2e[${LABEL}] ok: Submit stored the record once (${submitted.submitMs} ms): ` +
+      `content_sha256 ${submitted.row.content_sha256}, quality_score ${submitted.row.quality_score}`);
   }
-  console.log(`e2e[${LABEL}] ok: report equals the native one (score ${native.score}); while valuating ` +
-    `(${result.valuationMs} ms) the longest main-thread task took ${trace.main.maxTaskCpuMs} ms of CPU ` +
-    `(${trace.main.maxTaskWallMs} ms on the clock; main thread ${trace.main.cpuMs} ms CPU in all, worker ${trace.worker.cpuMs} ms); ` +
-    `long-task API: ${valuating.longTasks} task(s) > ${LONG_TASK_MS} ms, longest frame gap ${valuating.maxFrameGapMs} ms; ` +
-    `${Date.now() - started} ms in all`);
   console.log(`e2e[${LABEL}] screenshot: ${SCREENSHOT}`);
 } catch (e) {
   if (log.length) console.error(`e2e[${LABEL}] browser log:\n${log.join('\n')}`);

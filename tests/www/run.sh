@@ -3,15 +3,21 @@
 # Builds the app with webpack and with Turbopack (both must work), serves each build with
 # `next start`, and runs tests/www/e2e.mjs against it in headless Chromium. The Turbopack build is
 # last, so www/.next holds it afterwards. Leaves no process behind.
+# Each build also submits: the whole run is inside scripts/with-stack.sh (a fresh PostgreSQL 15 with
+# the migrations + the test gateway), with a seeded user whose token, the gateway URL, the anon key
+# and a dataset (one per build) are built into the page; e2e.mjs presses Submit and finds the row.
 #
 # Needs: target/pkg/dataunion-valuation-0.1.0.tgz (scripts/build-pkg.sh), the native reports of
-# tests/data/score (scripts/test.sh writes them to target/test-data/reports), /usr/bin/chromium.
+# tests/data/score (scripts/test.sh writes them to target/test-data/reports), /usr/bin/chromium,
+# PostgreSQL 15 (scripts/setup.sh).
 # Env: VALUATION_MODEL_DIR (default: scripts/fetch-model.sh), VALUATION_NATIVE_REPORTS,
 #      VALUATION_PKG_TGZ (another tarball to test instead), CHROMIUM.
 # Output: target/www-e2e/ (build and server logs, screenshots, result-*.json, timings.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+# Everything below runs against the stack, started before and torn down after.
+[[ -n ${WWW_E2E_IN_STACK:-} ]] || exec scripts/with-stack.sh env WWW_E2E_IN_STACK=1 tests/www/run.sh "$@"
 source scripts/env.sh
 
 TGZ=${VALUATION_PKG_TGZ:-target/pkg/dataunion-valuation-0.1.0.tgz}
@@ -44,6 +50,7 @@ stop_group() {
 }
 cleanup() {
   local pid
+  trap '' INT TERM # Ctrl-C reaches this script and scripts/with-stack.sh, which then sends TERM: finish anyway
   for pid in "${groups[@]}"; do stop_group "$pid"; done
 }
 trap cleanup EXIT
@@ -96,11 +103,26 @@ MODEL_URL=$(head -n1 "$OUT/model-server.log")
 export NEXT_PUBLIC_MODEL_BASE_URL=$MODEL_URL
 say "model served from $MODEL_URL"
 
+# --- the stack: a user (the page's stand-in session) and one dataset per build ------------------------
+export E2E_SUBMIT_USER=e2e00000-0000-4000-8000-0000000000a1
+DATASET_WEBPACK=e2e00000-0000-4000-8000-0000000000d1
+DATASET_TURBOPACK=e2e00000-0000-4000-8000-0000000000d2
+"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" \
+  -c "insert into auth.users (id) values ('$E2E_SUBMIT_USER')" \
+  -c "insert into public.datasets (id, domain, name) values
+        ('$DATASET_WEBPACK', 'e2e', 'www e2e (webpack)'), ('$DATASET_TURBOPACK', 'e2e', 'www e2e (turbopack)')"
+export NEXT_PUBLIC_SUPABASE_URL=$GATEWAY_URL
+NEXT_PUBLIC_SUPABASE_ANON_KEY=$(node tests/gateway/src/mint-jwt.js --api-key anon)
+NEXT_PUBLIC_DEMO_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$E2E_SUBMIT_USER")
+export NEXT_PUBLIC_SUPABASE_ANON_KEY NEXT_PUBLIC_DEMO_ACCESS_TOKEN
+say "submitting to $GATEWAY_URL as user $E2E_SUBMIT_USER"
+
 # --- build, serve, test --------------------------------------------------------------------------
 build_and_test() {
-  local label=$1 screenshot=$2; shift 2
+  local label=$1 screenshot=$2 dataset=$3; shift 3
   local t ms pid url
-  say "next build $* ($label)"
+  export NEXT_PUBLIC_DATASET_ID=$dataset # inlined by the build; e2e.mjs looks for its row
+  say "next build $* ($label, dataset $dataset)"
   t=$(date +%s%N)
   run_group env -C www node_modules/.bin/next build "$@" > "$OUT/build-$label.log" 2>&1 ||
     { tail -40 "$OUT/build-$label.log" >&2; die "next build $* failed (log: $OUT/build-$label.log)"; }
@@ -127,8 +149,8 @@ build_and_test() {
   stop_group "$pid"
 }
 
-build_and_test webpack "$OUT/screenshot-webpack.png" --webpack
-build_and_test turbopack "$OUT/screenshot.png"
+build_and_test webpack "$OUT/screenshot-webpack.png" "$DATASET_WEBPACK" --webpack
+build_and_test turbopack "$OUT/screenshot.png" "$DATASET_TURBOPACK"
 
 say "timings (ms):"; sed 's/^/[www]   /' "$OUT/timings.txt"
 say "all passed; screenshot: $OUT/screenshot.png"
