@@ -47,7 +47,7 @@ cleanup() {
     kill "$gateway_pid" 2>/dev/null || true
     wait "$gateway_pid" 2>/dev/null || true
   fi
-  if ((rc != 0)); then
+  if ((rc != 0 && rc != 130 && rc != 143)); then # not for Ctrl-C or TERM
     [[ -s $tmp/gateway.err ]] && { say "gateway stderr (last lines):"; tail -n 20 "$tmp/gateway.err" >&2; }
     [[ -s $tmp/pg/server.log ]] && { say "PostgreSQL log (last lines):"; tail -n 8 "$tmp/pg/server.log" >&2; }
   fi
