@@ -51,9 +51,12 @@ export class Submitter {
     this.queue = Promise.resolve();
     this.timer = null;
     this.disposed = false;
-    this.onOnline = () => this.flush().catch(() => {});
+    this.onOnline = () => this.flush().catch(() => {}); // reported through onFlush
     globalThis.addEventListener?.('online', this.onOnline);
-    this.started = options.flushOnStart === false ? Promise.resolve(emptyResult()) : this.flush();
+    // Never rejects: nobody may be awaiting it, and an unexpected failure is a result too.
+    this.started = options.flushOnStart === false
+      ? Promise.resolve(emptyResult())
+      : this.flush().catch((error) => ({ ...emptyResult(), error }));
   }
 
   /** A new session: what waited for one goes out now. */
