@@ -35,7 +35,7 @@ pub struct ContributionRecord {
 
 /// The column's allowed values: the scorer's `FileKind`, spelled out here so that a new kind in
 /// the core fails to compile until the database's CHECK is migrated too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DetectedType {
     Text,
@@ -59,23 +59,10 @@ impl From<FileKind> for DetectedType {
     }
 }
 
-/// `to_json`'s shape, for reading it back; private so that it only ever feeds `new`.
-#[derive(serde::Deserialize)]
+/// The unvalidated fields of a record, for `ContributionRecord::new`. Deserialisable from
+/// `to_json`'s shape (`FileKind` spells the kinds as `DetectedType` does), for `from_json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StoredRecord {
-    dataset_id: String,
-    content_sha256: String,
-    byte_size: u64,
-    detected_type: DetectedType,
-    quality_score: u8,
-    sub_scores: BTreeMap<String, Option<u8>>,
-    flags: BTreeMap<String, u64>,
-    model_id: String,
-    scorer_version: String,
-}
-
-/// The unvalidated fields of a record, for `ContributionRecord::new`.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordParts {
     pub dataset_id: String,
     pub content_sha256: String,
@@ -169,27 +156,9 @@ impl ContributionRecord {
     /// validated again, exactly like `new`, because stored bytes are not trusted to be what was
     /// written. Unknown fields are refused: a record never gains a column on the way.
     pub fn from_json(json: &str) -> Result<Self, RecordError> {
-        let stored: StoredRecord = serde_json::from_str(json)
+        let parts: RecordParts = serde_json::from_str(json)
             .map_err(|_| invalid("record", "not a contribution record's JSON"))?;
-        let detected_type = match stored.detected_type {
-            DetectedType::Text => FileKind::Text,
-            DetectedType::Markdown => FileKind::Markdown,
-            DetectedType::Csv => FileKind::Csv,
-            DetectedType::Tsv => FileKind::Tsv,
-            DetectedType::Json => FileKind::Json,
-            DetectedType::Jsonl => FileKind::Jsonl,
-        };
-        Self::new(RecordParts {
-            dataset_id: stored.dataset_id,
-            content_sha256: stored.content_sha256,
-            byte_size: stored.byte_size,
-            detected_type,
-            quality_score: stored.quality_score,
-            sub_scores: stored.sub_scores,
-            flags: stored.flags,
-            model_id: stored.model_id,
-            scorer_version: stored.scorer_version,
-        })
+        Self::new(parts)
     }
 
     /// The JSON object PostgREST inserts: all nine client columns, always present (`null`s
