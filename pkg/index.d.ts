@@ -1,4 +1,5 @@
 import type { Report } from './types/report.js';
+import type { SubmitConfig, SubmitError as WasmSubmitError } from './web/valuation_wasm.js';
 
 export type { Report } from './types/report.js';
 export type * from './types/report.js';
@@ -104,11 +105,8 @@ export declare function createValuator(options?: ValuatorOptions): Valuator;
 
 // ---- Submitting to Supabase ----
 
-export type SubmitErrorCode =
-  | 'rls_denied' | 'expired_token' | 'unauthorized' | 'forbidden' | 'constraint_violation'
-  | 'unknown_column' | 'bad_request' | 'not_found' | 'conflict' | 'missing_reference'
-  | 'payload_too_large' | 'rate_limited' | 'server_error' | 'unexpected_status' | 'network'
-  | 'timeout' | 'invalid_config' | 'invalid_record' | 'no_model';
+/** Declared once, next to the Rust that raises them (crates/valuation-wasm/src/convert.rs). */
+export type SubmitErrorCode = WasmSubmitError['code'];
 
 /** A submit that did not store its record. `transient`: the same record can succeed later. */
 export declare class SubmitError extends ValuationError {
@@ -159,13 +157,8 @@ export interface SubmitterOptions {
   retryIntervalMs?: number;
   /** Per request (default 30000). */
   timeoutMs?: number;
-  retry?: {
-    maxAttempts?: number;
-    baseDelayMs?: number;
-    maxDelayMs?: number;
-    maxRetryAfterMs?: number;
-    maxTotalDelayMs?: number;
-  };
+  /** Backoff inside one send (defaults: 5 attempts, 500 ms doubling to 8 s, Retry-After up to 60 s). */
+  retry?: SubmitConfig['retry'];
   /** Every flush's outcome, the start-up one included. */
   onFlush?: (result: FlushResult) => void;
   /** Your own worker (same as `ValuatorOptions.createWorker`). */
