@@ -70,13 +70,17 @@ prepare() {
     TGZ=$(realpath "$VALUATION_PKG_TGZ")
   else
     TGZ=$(ls target/pkg/dataunion-valuation-*.tgz 2>/dev/null | head -n1 || true)
-    local newer=""
-    # The package's sources: its JS, the wasm crate and the crates it is built from.
-    [[ -n $TGZ ]] && newer=$(find Cargo.toml Cargo.lock pkg crates/valuation-{core,submit,wasm}/{Cargo.toml,src} \
-      crates/valuation-wasm/build.rs -type f -newer "$TGZ" \
-      -not -path 'pkg/web/*' -not -path 'pkg/node/*' -not -path '*/node_modules/*' -print -quit)
-    if [[ -z $TGZ || -n $newer ]]; then
-      say "building the npm package (${newer:+$newer is newer than $TGZ; }scripts/build-pkg.sh, a few minutes)"
+    local newer="" wasm=pkg/web/valuation_wasm_bg.wasm
+    # The Rust against the wasm it was built into (a JS-only repack leaves that alone), then the
+    # package's JS against the tarball.
+    if [[ -n $TGZ && -f $wasm ]]; then
+      newer=$(find Cargo.toml Cargo.lock crates/valuation-{core,submit,wasm}/{Cargo.toml,src} crates/valuation-wasm/build.rs \
+        -type f -newer "$wasm" -print -quit)
+      [[ -n $newer ]] || newer=$(find pkg -type f -newer "$TGZ" -not -path 'pkg/web/*' -not -path 'pkg/node/*' \
+        -not -path '*/node_modules/*' -print -quit)
+    fi
+    if [[ -z $TGZ || ! -f $wasm || -n $newer ]]; then
+      say "building the npm package (${newer:+$newer changed since the last build; }scripts/build-pkg.sh, a few minutes)"
       scripts/build-pkg.sh
       TGZ=$(ls target/pkg/dataunion-valuation-*.tgz | head -n1)
     fi
