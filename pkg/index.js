@@ -229,6 +229,13 @@ class Pool {
 }
 
 /** A relative base URL means relative to the page, not to the worker script. */
+function checkPrecision(model) {
+  if (model.precision !== undefined && model.precision !== 'int8' && model.precision !== 'f32') {
+    throw new ValuationError('invalid_option', `model.precision must be "int8" or "f32", not ${JSON.stringify(model.precision)}`);
+  }
+  return model;
+}
+
 function resolveBaseUrl(model) {
   if (model.baseUrl !== undefined && typeof location !== 'undefined') model.baseUrl = new URL(model.baseUrl, location.href).href;
   return model;
@@ -244,7 +251,7 @@ export function createValuator(options = {}) {
   const pool = new Pool({
     size,
     spawn: options.createWorker ?? spawnDefaultWorker,
-    model: resolveBaseUrl({ ...options.model }),
+    model: resolveBaseUrl(checkPrecision({ ...options.model })),
     embed: { batch_size: options.batchSize ?? 8 },
     onModelProgress: options.onModelProgress,
   });

@@ -1,27 +1,61 @@
-// Model files for the worker: from a base URL (Hugging Face hub layout by default, or your own
-// CDN), with byte progress, kept in Cache Storage so later page loads make no request, and
-// checked against expected SHA-256s: a mismatching cached copy is evicted and fetched again, a
-// mismatching download is refused and never cached.
+// Model files for the worker, with byte progress, kept in Cache Storage so later page loads make
+// no request, and checked against expected SHA-256s: a mismatching cached copy is evicted and
+// fetched again, a mismatching download is refused and never cached.
+// Where they come from: int8 (the default) — the copies shipped inside this package (bundlers
+// emit them as assets of the app, so the contributor's browser asks no third party); f32 — the
+// Hugging Face hub. A `baseUrl` takes every file from there instead (your own CDN).
 
 import { ValuationError } from './errors.js';
+import { MODEL_SPEC } from './model-spec.js';
 
 export const DEFAULT_MODEL = Object.freeze({
-  id: 'sentence-transformers/all-MiniLM-L6-v2',
-  baseUrl: 'https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/',
-  files: Object.freeze({ config: 'config.json', tokenizer: 'tokenizer.json', weights: 'model.safetensors' }),
-  sha256: Object.freeze({ weights: '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db' }),
+  id: MODEL_SPEC.id,
+  precision: 'int8',
+  baseUrl: MODEL_SPEC.baseUrl,
+  files: Object.freeze({ ...MODEL_SPEC.files }),
+  sha256: Object.freeze({ ...MODEL_SPEC.sha256 }),
   cacheName: 'dataunion-valuation-models-v1',
 });
 
-/** Fills in defaults. The default weights hash applies only to the default model. */
+// The package's own copies. Each URL is written out in full: that is the form webpack, Turbopack
+// and Vite recognise and emit as an asset.
+function bundledUrls() {
+  return {
+    config: new URL('./model/config.json', import.meta.url).href,
+    tokenizer: new URL('./model/tokenizer.json', import.meta.url).href,
+    int8Weights: new URL('./model/model.int8.safetensors', import.meta.url).href,
+  };
+}
+
+const PRECISIONS = ['int8', 'f32'];
+
+/** Fills in defaults. The default weights hashes apply only to the default model. */
 export function resolveModel(spec = {}) {
   const sameModel = spec.id === undefined || spec.id === DEFAULT_MODEL.id;
+  const precision = spec.precision ?? DEFAULT_MODEL.precision;
+  if (!PRECISIONS.includes(precision)) {
+    throw new ValuationError('invalid_option', `model.precision must be "int8" or "f32", not ${JSON.stringify(precision)}`);
+  }
+  const files = { ...DEFAULT_MODEL.files, ...spec.files };
+  const weightsRole = precision === 'int8' ? 'int8Weights' : 'weights';
+  const bundled = spec.baseUrl === undefined && precision === 'int8' && sameModel;
   const baseUrl = String(spec.baseUrl ?? DEFAULT_MODEL.baseUrl);
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const urlOf = (file) => new URL(file, base).href;
+  const urls = bundled
+    ? bundledUrls()
+    : { config: urlOf(files.config), tokenizer: urlOf(files.tokenizer), [weightsRole]: urlOf(files[weightsRole]) };
+  const sha256 = { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...spec.sha256 };
   return {
     id: spec.id ?? DEFAULT_MODEL.id,
-    baseUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
-    files: { ...DEFAULT_MODEL.files, ...spec.files },
-    sha256: { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...spec.sha256 },
+    precision,
+    baseUrl: bundled ? null : base,
+    // role → [file name for progress, URL, expected SHA-256 or undefined]
+    sources: {
+      config: [files.config, urls.config, sha256.config],
+      tokenizer: [files.tokenizer, urls.tokenizer, sha256.tokenizer],
+      weights: [files[weightsRole], urls[weightsRole], sha256[weightsRole]],
+    },
     cacheName: spec.cache === false ? null : (spec.cacheName ?? DEFAULT_MODEL.cacheName),
   };
 }
@@ -66,9 +100,8 @@ async function download(url, file, onProgress) {
 }
 
 async function loadFile(model, role, cache, onProgress) {
-  const file = model.files[role];
-  const url = new URL(file, model.baseUrl).href;
-  const expected = model.sha256[role]?.toLowerCase();
+  const [file, url, hash] = model.sources[role];
+  const expected = hash?.toLowerCase();
   // The cache only saves downloads: any failure of it (storage blocked, quota) counts as a miss.
   const hit = cache && (await cache.match(url).then((r) => r?.arrayBuffer(), () => undefined).catch(() => undefined));
   if (hit) {

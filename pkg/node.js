@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, Embedder, Valuation, contributionRecord, submitRecords } from './web/valuation_wasm.js';
+import { initSync, Embedder, Valuation, contributionRecord, quantizeWeights, submitRecords } from './web/valuation_wasm.js';
 import { ValuationError, fromWire, toWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
@@ -29,20 +29,51 @@ const rethrow = (e) => {
   throw new ValuationError(code, message);
 };
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
 /**
- * Loads the model from a folder with config.json, tokenizer.json and model.safetensors (the
- * default model's weights are held to their known SHA-256).
+ * The weights of `precision` from `modelDir`: f32 is `model.safetensors`; int8 is
+ * `model.int8.safetensors` when the folder has it, else made from the f32 file with the same
+ * quantiser as `valuation quantize` (same bytes). Without a folder, int8 is the package's copy.
  */
-export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeightsSha256 } = {}) {
-  if (!modelDir) throw new ValuationError('invalid_argument', 'createNodeValuator needs { modelDir }');
-  await loadWasm();
+async function readModel(modelDir, precision) {
+  const files = DEFAULT_MODEL.files;
+  if (!modelDir) {
+    if (precision !== 'int8') throw new ValuationError('invalid_argument', 'f32 weights are not shipped: pass { modelDir }');
+    modelDir = path.join(here, 'model');
+  }
   const read = (name) => readFile(path.join(modelDir, name));
-  const [config, tokenizer, weights] = await Promise.all(Object.values(DEFAULT_MODEL.files).map(read));
+  const [config, tokenizer] = await Promise.all([read(files.config), read(files.tokenizer)]);
+  if (precision === 'f32') return { config, tokenizer, weights: await read(files.weights) };
+  const weights = await read(files.int8Weights).catch(async (e) => {
+    if (e.code !== 'ENOENT') throw e;
+    try {
+      return quantizeWeights(config, await read(files.weights));
+    } catch (err) {
+      return rethrow(err);
+    }
+  });
+  return { config, tokenizer, weights };
+}
+
+/**
+ * Loads the model: int8 (default) from the package's own copy or `modelDir`, f32 from `modelDir`
+ * (a folder with config.json, tokenizer.json and model.safetensors). The default model's weights
+ * are held to their known SHA-256.
+ */
+export async function createNodeValuator({ modelDir, precision = 'int8', batchSize = 8, expectedWeightsSha256 } = {}) {
+  if (precision !== 'int8' && precision !== 'f32') {
+    throw new ValuationError('invalid_option', `precision must be "int8" or "f32", not ${JSON.stringify(precision)}`);
+  }
+  await loadWasm();
+  const { config, tokenizer, weights } = await readModel(modelDir, precision);
+  const pinned = DEFAULT_MODEL.sha256[precision === 'int8' ? 'int8Weights' : 'weights'];
   let embedder;
   try {
     embedder = new Embedder(config, tokenizer, weights, {
       batch_size: batchSize,
-      expected_weights_sha256: expectedWeightsSha256 === undefined ? DEFAULT_MODEL.sha256.weights : expectedWeightsSha256,
+      precision,
+      expected_weights_sha256: expectedWeightsSha256 === undefined ? pinned : expectedWeightsSha256,
     });
   } catch (e) {
     rethrow(e);
@@ -76,7 +107,7 @@ export async function createNodeValuator({ modelDir, batchSize = 8, expectedWeig
     return canonical(valuate(bytes, { ...options, model })) === canonical(report);
   }
 
-  return { valuate, verify, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
+  return { valuate, verify, precision, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
 }
 
 /** JSON with sorted keys: equal for equal reports whatever the key order they arrived in. */
@@ -88,9 +119,13 @@ function canonical(value) {
   return JSON.stringify(value);
 }
 
-/** One-shot form of `createNodeValuator(...).verify(...)`. */
-export async function verify(bytes, report, { modelDir, ...options } = {}) {
-  const valuator = await createNodeValuator({ modelDir });
+/**
+ * One-shot form of `createNodeValuator(...).verify(...)`, with the precision the report names
+ * (int8 unless it says f32).
+ */
+export async function verify(bytes, report, { modelDir, precision, ...options } = {}) {
+  const named = report?.model?.precision === 'f32' ? 'f32' : 'int8';
+  const valuator = await createNodeValuator({ modelDir, precision: precision ?? named });
   try {
     return valuator.verify(bytes, report, options);
   } finally {

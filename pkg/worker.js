@@ -67,8 +67,8 @@ async function reply(id, fn) {
 async function start({ model, embed }) {
   try {
     const files = await loadModel(model, (p) => self.postMessage({ type: 'model-progress', ...p }));
-    embedder = new Embedder(files.config, files.tokenizer, files.weights, embed);
-    self.postMessage({ type: 'ready', model: { id: files.model.id, weightsSha256: embedder.weightsSha256, dim: embedder.dim } });
+    embedder = new Embedder(files.config, files.tokenizer, files.weights, { ...embed, precision: files.model.precision });
+    self.postMessage({ type: 'ready', model: { id: files.model.id, precision: embedder.precision, weightsSha256: embedder.weightsSha256, dim: embedder.dim } });
   } catch (e) {
     self.postMessage({ type: 'init-error', error: crashInfo(e) ?? toWire(e) });
   }

@@ -20,7 +20,7 @@ pub fn score_bytes(data: &[u8]) {
     };
     let Ok(analysis) = score::analyze(file, &options) else { return };
     let embedded = Embedded {
-        model: ModelRef { id: options.model_id.clone(), weights_sha256: "0".repeat(64) },
+        model: ModelRef { id: options.model_id.clone(), weights_sha256: "0".repeat(64), precision: valuation_core::Precision::Int8 },
         units: analysis.sample_texts().iter().map(|t| fake_embedding(t.as_bytes())).collect(),
         domain: score::domain_targets(&options).iter().map(|t| fake_embedding(t.as_bytes())).collect(),
     };

@@ -60,7 +60,15 @@ top_ngram_chars: [number, number, number],
  */
 dup_ngram_chars: [number, number, number, number, number, number], };
 
-export type ModelRef = { id: string, weights_sha256: string, };
+export type ModelRef = { id: string, 
+/**
+ * SHA-256 of the weights file the encoder loaded (the f32 or the int8 file).
+ */
+weights_sha256: string, 
+/**
+ * The encoder's precision: with the hash, what `verify()` and the CLI need to reproduce it.
+ */
+precision: Precision, };
 
 export type Novelty = { exact_file_match: boolean, 
 /**
@@ -75,6 +83,8 @@ semantic_duplicates: number | null, };
 export type PeerVerdicts = { gopher_quality: Verdict, gopher_repetition: Verdict, c4_quality: Verdict, fineweb_quality: Verdict, };
 
 export type PiiCounts = { emails: number, phones: number, card_numbers: number, ibans: number, private_keys: number, api_keys: number, };
+
+export type Precision = "f32" | "int8";
 
 export type Quality = { 
 /**

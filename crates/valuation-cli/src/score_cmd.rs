@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use valuation_core::dataset_ref::{DatasetRef, DatasetRefBuilder};
 use valuation_core::score::{self, Report, ScoreOptions, Sub};
-use valuation_core::{EmbedOptions, Embedder};
+use valuation_core::{EmbedOptions, Embedder, Precision};
 
 use crate::model_dir;
 
@@ -36,13 +36,14 @@ pub struct DatasetRefArgs {
     output: PathBuf,
 }
 
-fn load(model: Option<&Path>) -> Result<Embedder> {
+fn load(model: Option<&Path>, precision: Precision) -> Result<Embedder> {
     model_dir::load_embedder(
         model,
         EmbedOptions {
             batch_size: 8,
             ..EmbedOptions::default()
         },
+        precision,
     )
 }
 
@@ -50,7 +51,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
-pub fn run_score(args: &ScoreArgs, model: Option<&Path>) -> Result<()> {
+pub fn run_score(args: &ScoreArgs, model: Option<&Path>, precision: Precision) -> Result<()> {
     let bytes = read(&args.file)?;
     let dataset = match &args.dataset {
         Some(p) => {
@@ -63,7 +64,7 @@ pub fn run_score(args: &ScoreArgs, model: Option<&Path>) -> Result<()> {
         sample_size: args.sample_size,
         ..ScoreOptions::default()
     };
-    let embedder = load(model)?;
+    let embedder = load(model, precision)?;
     let report = score::score(&bytes, &options, &embedder, dataset.as_ref())
         .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
     if args.json {
@@ -115,8 +116,8 @@ fn print_readable(path: &Path, r: &Report) {
     }
 }
 
-pub fn run_dataset_ref(args: &DatasetRefArgs, model: Option<&Path>) -> Result<()> {
-    let embedder = load(model)?;
+pub fn run_dataset_ref(args: &DatasetRefArgs, model: Option<&Path>, precision: Precision) -> Result<()> {
+    let embedder = load(model, precision)?;
     let options = ScoreOptions::default();
     let mut builder = DatasetRefBuilder::default();
     for path in &args.files {

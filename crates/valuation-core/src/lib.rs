@@ -4,8 +4,9 @@
 //! Bytes come in, numbers and serde types go out; the binding crates only move data across.
 
 pub mod embed;
+pub mod kernels;
 
-pub use embed::{EmbedError, ModelFiles, ModelSpec};
+pub use embed::{EmbedError, ModelFiles, ModelSpec, Precision};
 #[cfg(feature = "model")]
 pub use embed::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
 pub mod coherence;

@@ -2,7 +2,7 @@
 //! JS user sees cannot drift from the JSON the core writes. This test fails when the committed
 //! file is stale; `VALUATION_WRITE_TYPES=1` rewrites it.
 //!   cargo test -p valuation-core --no-default-features --features typescript --test typescript
-//! (without the model feature: the types need no candle, and the build takes seconds).
+//! (without the model feature: the types need no tokenizer, and the build takes seconds).
 #![cfg(feature = "typescript")]
 
 use std::collections::BTreeMap;
@@ -61,4 +61,41 @@ fn report_types_are_current() {
         committed == generated,
         "pkg/types/report.d.ts is stale: run with VALUATION_WRITE_TYPES=1"
     );
+}
+
+/// The default model as the package's JS reads it: id, hub URL, file names and pinned hashes
+/// come from `ModelSpec` so a re-pinned hash cannot be forgotten on one side.
+fn model_spec_js() -> String {
+    use valuation_core::{ModelSpec, Precision};
+    let spec = ModelSpec::default();
+    let value = serde_json::json!({
+        "id": spec.id,
+        "baseUrl": format!("{}/", spec.base_url.trim_end_matches('/')),
+        "maxTokens": spec.max_tokens,
+        "files": {
+            "config": ModelSpec::CONFIG_FILE,
+            "tokenizer": ModelSpec::TOKENIZER_FILE,
+            "weights": spec.weights(Precision::F32).0,
+            "int8Weights": spec.weights(Precision::Int8).0,
+        },
+        "sha256": {
+            "weights": spec.weights(Precision::F32).1,
+            "int8Weights": spec.weights(Precision::Int8).1,
+        },
+    });
+    format!(
+        "// Generated from valuation-core's ModelSpec by crates/valuation-core/tests/typescript.rs. Do not edit.\nexport const MODEL_SPEC = {};\n",
+        serde_json::to_string_pretty(&value).unwrap()
+    )
+}
+
+#[test]
+fn model_spec_js_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/model-spec.js");
+    let generated = model_spec_js();
+    if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(committed == generated, "pkg/model-spec.js is stale: run with VALUATION_WRITE_TYPES=1");
 }

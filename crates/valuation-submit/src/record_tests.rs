@@ -12,6 +12,7 @@ fn report(text: &str) -> Report {
     report.model = Some(ModelRef {
         id: MODEL.into(),
         weights_sha256: "0".repeat(64),
+        precision: valuation_core::Precision::Int8,
     });
     report
 }

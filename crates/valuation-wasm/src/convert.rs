@@ -29,6 +29,8 @@ export interface EmbedOptions {
   expected_weights_sha256?: string | null;
   /** Word pieces per text including [CLS]/[SEP] (default 256); longer texts are truncated. */
   max_tokens?: number;
+  /** When set, loading throws `invalid_weights` unless the weights file is of this precision. */
+  precision?: "f32" | "int8" | null;
 }
 
 /** How a file is valued; omitted fields take their defaults. */

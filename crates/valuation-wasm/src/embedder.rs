@@ -44,6 +44,12 @@ impl JsEmbedder {
         self.inner.info().weights_sha256.clone()
     }
 
+    /// Precision of the loaded weights file: "f32" or "int8".
+    #[wasm_bindgen(getter)]
+    pub fn precision(&self) -> String {
+        self.inner.info().precision.as_str().into()
+    }
+
     /// Unit-length embeddings, row-major: text `i` is `[i * dim, (i + 1) * dim)`.
     pub fn embed(
         &self,
@@ -53,4 +59,12 @@ impl JsEmbedder {
         let rows = self.inner.embed(&texts).map_err(convert::embed_error)?;
         Ok(convert::matrix(&rows))
     }
+}
+
+/// The int8 weights file for f32 `model.safetensors` bytes: the same bytes `valuation quantize`
+/// writes. Throws a `ValuationError` (`invalid_config`, `invalid_weights`).
+#[wasm_bindgen(js_name = quantizeWeights)]
+pub fn quantize_weights(config_json: &[u8], weights_safetensors: &[u8]) -> Result<Vec<u8>, JsValue> {
+    crate::panic::install_hook();
+    valuation_core::embed::quantize_weights(config_json, weights_safetensors).map_err(convert::embed_error)
 }

@@ -10,6 +10,6 @@ mod score;
 pub mod submit;
 mod valuation;
 
-pub use embedder::JsEmbedder;
+pub use embedder::{quantize_weights, JsEmbedder};
 pub use file_buffer::JsFileBuffer;
 pub use valuation::JsValuation;

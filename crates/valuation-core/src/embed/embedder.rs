@@ -1,10 +1,8 @@
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use std::sync::Mutex;
 
-use super::pooling::masked_mean_l2;
+use super::encoder::{BertConfig, Encoder, Scratch};
 use super::text_tokenizer::{TextTokenizer, Tokens};
-use super::{sha256_hex, EmbedError, ModelFiles, ModelSpec};
+use super::{sha256_hex, EmbedError, ModelFiles, ModelSpec, Precision};
 
 /// How texts are embedded; the same options give the same vectors.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -18,6 +16,8 @@ pub struct EmbedOptions {
     pub expected_weights_sha256: Option<String>,
     /// Word pieces per text including special tokens; longer texts are truncated.
     pub max_tokens: usize,
+    /// When set, loading fails unless the weights file is of this precision.
+    pub precision: Option<Precision>,
 }
 
 impl Default for EmbedOptions {
@@ -27,6 +27,7 @@ impl Default for EmbedOptions {
             batch_size: 1,
             expected_weights_sha256: None,
             max_tokens: spec.max_tokens,
+            precision: None,
         }
     }
 }
@@ -37,20 +38,17 @@ pub struct ModelInfo {
     pub weights_sha256: String,
     pub dim: usize,
     pub max_tokens: usize,
+    pub precision: Precision,
 }
 
 pub struct Embedder {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: TextTokenizer,
     info: ModelInfo,
     batch_size: usize,
+    // Reused between calls; uncontended (one embedder per worker or thread of use).
+    scratch: Mutex<Scratch>,
 }
-
-/// Sizes far beyond any sentence-embedding BERT; a config past them is hostile or broken and
-/// would otherwise ask candle for absurd allocations.
-const MAX_HIDDEN: usize = 8192;
-const MAX_LAYERS: usize = 128;
-const MAX_VOCAB: usize = 1 << 20;
 
 impl Embedder {
     pub fn from_bytes(files: ModelFiles<'_>, options: &EmbedOptions) -> Result<Self, EmbedError> {
@@ -68,7 +66,7 @@ impl Embedder {
                 });
             }
         }
-        let config = parse_config(files.config_json)?;
+        let config = BertConfig::parse(files.config_json)?;
         if options.max_tokens > config.max_position_embeddings {
             return Err(EmbedError::InvalidOption(format!(
                 "max_tokens {} exceeds the model's {} positions",
@@ -83,20 +81,27 @@ impl Embedder {
                 config.vocab_size
             )));
         }
-        let vb =
-            VarBuilder::from_slice_safetensors(files.weights_safetensors, DType::F32, &Device::Cpu)
-                .map_err(|e| EmbedError::InvalidWeights(e.to_string()))?;
-        let model =
-            BertModel::load(vb, &config).map_err(|e| EmbedError::InvalidWeights(e.to_string()))?;
+        let encoder = Encoder::load(files.weights_safetensors, &config)?;
+        if let Some(want) = options.precision {
+            if want != encoder.precision() {
+                return Err(EmbedError::InvalidWeights(format!(
+                    "expected {} weights, got {} weights",
+                    want.as_str(),
+                    encoder.precision().as_str()
+                )));
+            }
+        }
         Ok(Embedder {
-            model,
-            tokenizer,
             info: ModelInfo {
                 weights_sha256,
                 dim: config.hidden_size,
                 max_tokens: options.max_tokens,
+                precision: encoder.precision(),
             },
+            encoder,
+            tokenizer,
             batch_size: options.batch_size,
+            scratch: Mutex::new(Scratch::default()),
         })
     }
 
@@ -155,56 +160,11 @@ impl Embedder {
     }
 
     fn run(&self, batch: &[&Tokens]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let seq = batch.iter().map(|t| t.ids.len()).max().unwrap_or(0);
-        let (mut ids, mut mask) = (Vec::with_capacity(batch.len() * seq), Vec::new());
-        for t in batch {
-            ids.extend_from_slice(&t.ids);
-            ids.resize(ids.len() + seq - t.ids.len(), 0);
-            mask.extend_from_slice(&t.mask);
-            mask.resize(mask.len() + seq - t.mask.len(), 0);
-        }
-        let dev = &Device::Cpu;
-        let shape = (batch.len(), seq);
-        let ids_t = Tensor::from_vec(ids, shape, dev)?;
-        let type_ids = ids_t.zeros_like()?;
-        let mask_t = Tensor::from_vec(mask.clone(), shape, dev)?;
-        let hidden = self.model.forward(&ids_t, &type_ids, Some(&mask_t))?;
-        let hidden = hidden.flatten_all()?.to_vec1::<f32>()?;
-        let dim = self.info.dim;
-        Ok(hidden
-            .chunks_exact(seq * dim)
-            .zip(mask.chunks_exact(seq))
-            .map(|(h, m)| masked_mean_l2(h, m, dim))
-            .collect())
+        let ids: Vec<&[u32]> = batch.iter().map(|t| t.ids.as_slice()).collect();
+        // A panic in an earlier call cannot leave the scratch half-valid: it is rewritten.
+        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(self.encoder.embed(&ids, &mut scratch))
     }
-}
-
-fn parse_config(bytes: &[u8]) -> Result<BertConfig, EmbedError> {
-    let config: BertConfig =
-        serde_json::from_slice(bytes).map_err(|e| EmbedError::InvalidConfig(e.to_string()))?;
-    let bad = |what: &str| Err(EmbedError::InvalidConfig(what.to_string()));
-    if config.hidden_size == 0 || config.hidden_size > MAX_HIDDEN {
-        return bad("hidden_size out of range");
-    }
-    if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
-        return bad("hidden_size must be a multiple of num_attention_heads");
-    }
-    if config.num_hidden_layers == 0 || config.num_hidden_layers > MAX_LAYERS {
-        return bad("num_hidden_layers out of range");
-    }
-    if config.vocab_size == 0 || config.vocab_size > MAX_VOCAB {
-        return bad("vocab_size out of range");
-    }
-    if config.intermediate_size == 0 || config.intermediate_size > 8 * MAX_HIDDEN {
-        return bad("intermediate_size out of range");
-    }
-    if config.max_position_embeddings == 0 || config.max_position_embeddings > 1 << 16 {
-        return bad("max_position_embeddings out of range");
-    }
-    if config.type_vocab_size == 0 {
-        return bad("type_vocab_size must be at least 1");
-    }
-    Ok(config)
 }
 
 /// Texts being embedded batch by batch (see [`Embedder::start`]).

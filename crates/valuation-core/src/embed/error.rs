@@ -39,9 +39,3 @@ impl EmbedError {
     }
 }
 
-#[cfg(feature = "model")]
-impl From<candle_core::Error> for EmbedError {
-    fn from(e: candle_core::Error) -> Self {
-        EmbedError::Inference(e.to_string())
-    }
-}

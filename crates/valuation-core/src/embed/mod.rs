@@ -3,8 +3,11 @@
 
 #[cfg(feature = "model")]
 mod embedder;
+#[cfg(feature = "model")]
+pub mod encoder;
 mod error;
 mod model_files;
+mod precision;
 #[cfg(feature = "model")]
 mod pooling;
 #[cfg(feature = "model")]
@@ -12,7 +15,10 @@ mod text_tokenizer;
 
 #[cfg(feature = "model")]
 pub use embedder::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
+#[cfg(feature = "model")]
+pub use encoder::quantize::quantize_weights;
 pub use error::EmbedError;
+pub use precision::Precision;
 pub use model_files::{sha256_hex, ModelFiles, ModelSpec};
 #[cfg(feature = "model")]
-pub use pooling::{cosine, masked_mean_l2};
+pub use pooling::{cosine, mean_l2};

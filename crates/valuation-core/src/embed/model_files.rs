@@ -1,5 +1,9 @@
 use sha2::{Digest, Sha256};
 
+use super::Precision;
+
+const INT8_SHA256: &str = "6d408679e4f9f6a34456cef2b3eb85a8458d89228b38c57609febb323f5ad967";
+
 /// The three files a sentence-transformers BERT model needs, as bytes.
 ///
 /// Where they come from (a cache folder, a CDN, Cache Storage) is the caller's business; the core
@@ -19,7 +23,11 @@ pub struct ModelFiles<'a> {
 pub struct ModelSpec {
     pub id: String,
     pub base_url: String,
+    /// SHA-256 of the f32 `model.safetensors`.
     pub weights_sha256: String,
+    /// SHA-256 of the int8 file `valuation quantize` makes from those f32 weights (the quantiser
+    /// is deterministic, so this is pinned; a change to it must change this too).
+    pub int8_weights_sha256: String,
     /// Word pieces per text, including `[CLS]`/`[SEP]` (sentence-transformers' `max_seq_length`).
     pub max_tokens: usize,
 }
@@ -28,6 +36,7 @@ impl ModelSpec {
     pub const CONFIG_FILE: &'static str = "config.json";
     pub const TOKENIZER_FILE: &'static str = "tokenizer.json";
     pub const WEIGHTS_FILE: &'static str = "model.safetensors";
+    pub const INT8_WEIGHTS_FILE: &'static str = "model.int8.safetensors";
     pub const FILES: [&'static str; 3] =
         [Self::CONFIG_FILE, Self::TOKENIZER_FILE, Self::WEIGHTS_FILE];
 
@@ -39,7 +48,16 @@ impl ModelSpec {
                 .into(),
             weights_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
                 .into(),
+            int8_weights_sha256: INT8_SHA256.into(),
             max_tokens: 256,
+        }
+    }
+
+    /// The weights file of a precision and the SHA-256 it must have.
+    pub fn weights(&self, precision: Precision) -> (&'static str, &str) {
+        match precision {
+            Precision::F32 => (Self::WEIGHTS_FILE, &self.weights_sha256),
+            Precision::Int8 => (Self::INT8_WEIGHTS_FILE, &self.int8_weights_sha256),
         }
     }
 

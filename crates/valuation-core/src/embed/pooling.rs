@@ -1,16 +1,13 @@
 //! Pooling as sentence-transformers does it: mean over real tokens only, then unit length.
 //!
-//! Padding positions carry hidden states too; averaging them in (as candle's wasm BERT example
-//! does) shifts every padded sentence's embedding, so the mask decides what counts.
+//! The encoder never pads, so every row is a real token; averaging padding in (as candle's wasm
+//! BERT example does) would shift every padded sentence's embedding.
 
-/// `hidden`: `seq_len × dim` row-major hidden states of one text; `mask[i]` is 1 for a real token.
-pub fn masked_mean_l2(hidden: &[f32], mask: &[u32], dim: usize) -> Vec<f32> {
+/// `hidden`: `seq_len × dim` row-major hidden states of one text's tokens.
+pub fn mean_l2(hidden: &[f32], dim: usize) -> Vec<f32> {
     let mut sum = vec![0f32; dim];
     let mut count = 0f32;
-    for (row, &m) in hidden.chunks_exact(dim).zip(mask) {
-        if m == 0 {
-            continue;
-        }
+    for row in hidden.chunks_exact(dim) {
         count += 1.0;
         for (s, &h) in sum.iter_mut().zip(row) {
             *s += h;
@@ -47,21 +44,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn padding_rows_do_not_count() {
-        let hidden = [1.0, 0.0, 3.0, 0.0, 100.0, 100.0];
-        let pooled = masked_mean_l2(&hidden, &[1, 1, 0], 2);
-        assert_eq!(pooled, vec![1.0, 0.0]);
+    fn mean_of_rows() {
+        let hidden = [1.0, 0.0, 3.0, 0.0];
+        assert_eq!(mean_l2(&hidden, 2), vec![1.0, 0.0]);
     }
 
     #[test]
-    fn all_masked_gives_zero_vector_not_nan() {
-        let pooled = masked_mean_l2(&[5.0, 5.0], &[0], 2);
-        assert_eq!(pooled, vec![0.0, 0.0]);
+    fn no_rows_gives_zero_vector_not_nan() {
+        assert_eq!(mean_l2(&[], 2), vec![0.0, 0.0]);
     }
 
     #[test]
     fn output_has_unit_length() {
-        let pooled = masked_mean_l2(&[3.0, 4.0, 3.0, 4.0], &[1, 1], 2);
+        let pooled = mean_l2(&[3.0, 4.0, 3.0, 4.0], 2);
         assert!((pooled[0] - 0.6).abs() < 1e-6 && (pooled[1] - 0.8).abs() < 1e-6);
     }
 

@@ -4,10 +4,9 @@ use tokenizers::{PostProcessor, Tokenizer, TruncationParams};
 
 use super::EmbedError;
 
-/// Token ids and attention mask of one text, `[CLS]` … `[SEP]`, at most `max_tokens` long.
+/// Token ids of one text, `[CLS]` … `[SEP]`, at most `max_tokens` long (never padded).
 pub struct Tokens {
     pub ids: Vec<u32>,
-    pub mask: Vec<u32>,
 }
 
 pub struct TextTokenizer {
@@ -70,7 +69,6 @@ impl TextTokenizer {
             .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
         Ok(Tokens {
             ids: enc.get_ids().to_vec(),
-            mask: enc.get_attention_mask().to_vec(),
         })
     }
 }

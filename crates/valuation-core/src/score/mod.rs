@@ -192,6 +192,7 @@ pub fn embed(
         model: ModelRef {
             id: options.model_id.clone(),
             weights_sha256: embedder.info().weights_sha256.clone(),
+                    precision: embedder.info().precision,
         },
         units: embedder.embed(&analysis.sample_texts())?,
         domain: embedder.embed(&domain_targets(options))?,

@@ -47,7 +47,10 @@ pub struct FileInfo {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ModelRef {
     pub id: String,
+    /// SHA-256 of the weights file the encoder loaded (the f32 or the int8 file).
     pub weights_sha256: String,
+    /// The encoder's precision: with the hash, what `verify()` and the CLI need to reproduce it.
+    pub precision: crate::embed::Precision,
 }
 
 /// Each sub-score is `null` when it does not apply to this file or these options.

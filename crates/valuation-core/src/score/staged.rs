@@ -61,6 +61,7 @@ impl Staged {
                 reference: ModelRef {
                     id: self.options.model_id.clone(),
                     weights_sha256: embedder.info().weights_sha256.clone(),
+                    precision: embedder.info().precision,
                 },
                 domain: embedder.embed(&super::domain_targets(&self.options))?,
                 job: embedder.start(&self.analysis.sample_texts())?,

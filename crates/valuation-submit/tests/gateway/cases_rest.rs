@@ -23,6 +23,7 @@ pub fn valued_file_is_stored_as_metadata_under_the_token_subject(stack: &Stack) 
     report.model = Some(ModelRef {
         id: MODEL.into(),
         weights_sha256: "0".repeat(64),
+        precision: valuation_core::Precision::Int8,
     });
     let record = ContributionRecord::from_report(&report, DATASET).unwrap();
     let user = stack.new_user();

@@ -1,0 +1,216 @@
+//! The BERT encoder of all-MiniLM-L6-v2 written for this job: no tensors, no padding, buffers
+//! reused across layers and calls, weights packed for the kernels once at load time.
+//!
+//! A batch's texts are laid end to end (no padding tokens at all): the linear layers see every
+//! token of the batch as one matrix, attention runs per text and per head over that text's own
+//! rows. Each token's row is computed the same way whatever its batch-mates, so a text's vector
+//! does not depend on how texts were batched or split across workers — bit for bit.
+
+mod config;
+mod layers;
+pub mod quantize;
+mod tensors;
+
+pub use config::BertConfig;
+pub use tensors::INT8_FORMAT;
+
+use crate::embed::{EmbedError, Precision};
+use crate::kernels::math;
+use crate::kernels::quantize_rows::QuantRows;
+use layers::{Linear, Norm};
+use tensors::{Matrix, Tensors};
+
+struct Dims {
+    hidden: usize,
+    heads: usize,
+    inter: usize,
+    eps: f32,
+}
+
+struct Embeddings {
+    words: Matrix,
+    positions: Vec<f32>,
+    token_type: Vec<f32>,
+    norm: Norm,
+}
+
+struct Layer {
+    qkv: Linear,
+    attn_out: Linear,
+    norm1: Norm,
+    ffn_in: Linear,
+    ffn_out: Linear,
+    norm2: Norm,
+}
+
+pub struct Encoder {
+    dims: Dims,
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+    precision: Precision,
+}
+
+/// Working memory of one forward pass, kept between calls so steady state allocates nothing.
+#[derive(Default)]
+pub struct Scratch {
+    x: Vec<f32>,
+    qkv: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    inter: Vec<f32>,
+    scores: Vec<f32>,
+    quant: QuantRows,
+}
+
+impl Encoder {
+    pub fn load(weights: &[u8], config: &BertConfig) -> Result<Self, EmbedError> {
+        let t = Tensors::parse(weights)?;
+        let (h, i) = (config.hidden_size, config.intermediate_size);
+        let norm = |name: &str| -> Result<Norm, EmbedError> {
+            Ok(Norm {
+                gamma: t.f32(&format!("{name}.weight"), &[h])?,
+                beta: t.f32(&format!("{name}.bias"), &[h])?,
+            })
+        };
+        let words = t.matrix("embeddings.word_embeddings.weight", config.vocab_size, h)?;
+        let embeddings = Embeddings {
+            words,
+            positions: t.f32("embeddings.position_embeddings.weight", &[config.max_position_embeddings, h])?,
+            token_type: t.f32("embeddings.token_type_embeddings.weight", &[config.type_vocab_size, h])?[..h].to_vec(),
+            norm: norm("embeddings.LayerNorm")?,
+        };
+        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        for l in 0..config.num_hidden_layers {
+            let p = format!("encoder.layer.{l}");
+            let linear = |names: &[&str], n: usize, k: usize| -> Result<Linear, EmbedError> {
+                let mut parts = Vec::new();
+                for name in names {
+                    parts.push((t.matrix(&format!("{p}.{name}.weight"), n, k)?, t.f32(&format!("{p}.{name}.bias"), &[n])?));
+                }
+                Linear::fuse(parts, k)
+            };
+            layers.push(Layer {
+                qkv: linear(&["attention.self.query", "attention.self.key", "attention.self.value"], h, h)?,
+                attn_out: linear(&["attention.output.dense"], h, h)?,
+                norm1: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                ffn_in: linear(&["intermediate.dense"], i, h)?,
+                ffn_out: linear(&["output.dense"], h, i)?,
+                norm2: norm(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        Ok(Encoder {
+            dims: Dims {
+                hidden: h,
+                heads: config.num_attention_heads,
+                inter: i,
+                eps: config.layer_norm_eps as f32,
+            },
+            embeddings,
+            layers,
+            precision: if t.is_int8() { Precision::Int8 } else { Precision::F32 },
+        })
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Mean-pooled, unit-length vectors of `texts` (token ids, `[CLS]` … `[SEP]`), in order.
+    pub fn embed(&self, texts: &[&[u32]], s: &mut Scratch) -> Vec<Vec<f32>> {
+        let h = self.dims.hidden;
+        let m: usize = texts.iter().map(|t| t.len()).sum();
+        self.embed_tokens(texts, s);
+        for layer in &self.layers {
+            self.layer(layer, texts, m, s);
+        }
+        let mut out = Vec::with_capacity(texts.len());
+        let mut row = 0;
+        for t in texts {
+            out.push(super::pooling::mean_l2(&s.x[row * h..(row + t.len()) * h], h));
+            row += t.len();
+        }
+        out
+    }
+
+    fn embed_tokens(&self, texts: &[&[u32]], s: &mut Scratch) {
+        let h = self.dims.hidden;
+        let e = &self.embeddings;
+        s.x.clear();
+        for t in texts {
+            for (pos, &id) in t.iter().enumerate() {
+                let id = id as usize;
+                let start = s.x.len();
+                match &e.words {
+                    Matrix::F32(w) => s.x.extend_from_slice(&w[id * h..(id + 1) * h]),
+                    Matrix::I8 { q, scales } => {
+                        let scale = scales[id];
+                        s.x.extend(q[id * h..(id + 1) * h].iter().map(|&v| v as f32 * scale));
+                    }
+                }
+                let row = &mut s.x[start..];
+                for ((v, p), ty) in row.iter_mut().zip(&e.positions[pos * h..]).zip(&e.token_type) {
+                    *v = (*v + p) + ty;
+                }
+                math::layer_norm(row, &e.norm.gamma, &e.norm.beta, self.dims.eps);
+            }
+        }
+    }
+
+    fn layer(&self, layer: &Layer, texts: &[&[u32]], m: usize, s: &mut Scratch) {
+        let (h, i) = (self.dims.hidden, self.dims.inter);
+        resize(&mut s.qkv, m * 3 * h);
+        layer.qkv.forward(&s.x, m, &mut s.qkv, &mut s.quant);
+        resize(&mut s.ctx, m * h);
+        let mut row = 0;
+        for t in texts {
+            self.attention(&s.qkv[row * 3 * h..(row + t.len()) * 3 * h], &mut s.ctx[row * h..(row + t.len()) * h], t.len(), &mut s.scores);
+            row += t.len();
+        }
+        resize(&mut s.tmp, m * h);
+        layer.attn_out.forward(&s.ctx, m, &mut s.tmp, &mut s.quant);
+        for (x, y) in s.x.chunks_exact_mut(h).zip(s.tmp.chunks_exact(h)) {
+            math::add_layer_norm(x, y, &layer.norm1.gamma, &layer.norm1.beta, self.dims.eps);
+        }
+        resize(&mut s.inter, m * i);
+        layer.ffn_in.forward(&s.x, m, &mut s.inter, &mut s.quant);
+        for v in s.inter.iter_mut() {
+            *v = math::gelu(*v);
+        }
+        layer.ffn_out.forward(&s.inter, m, &mut s.tmp, &mut s.quant);
+        for (x, y) in s.x.chunks_exact_mut(h).zip(s.tmp.chunks_exact(h)) {
+            math::add_layer_norm(x, y, &layer.norm2.gamma, &layer.norm2.beta, self.dims.eps);
+        }
+    }
+
+    /// Self-attention of one text: `qkv` is `len × 3h` ([q | k | v] per token), `ctx` `len × h`.
+    /// Heads are column ranges of q, k and v; nothing is transposed or copied.
+    fn attention(&self, qkv: &[f32], ctx: &mut [f32], len: usize, scores: &mut Vec<f32>) {
+        let h = self.dims.hidden;
+        let dh = h / self.dims.heads;
+        let scale = 1.0 / (dh as f32).sqrt();
+        resize(scores, len);
+        ctx.fill(0.0);
+        for head in 0..self.dims.heads {
+            let off = head * dh;
+            for i in 0..len {
+                let q = &qkv[i * 3 * h + off..i * 3 * h + off + dh];
+                for (j, sc) in scores.iter_mut().enumerate() {
+                    let k = &qkv[j * 3 * h + h + off..j * 3 * h + h + off + dh];
+                    *sc = math::dot(q, k) * scale;
+                }
+                math::softmax(scores);
+                let out = &mut ctx[i * h + off..i * h + off + dh];
+                for (j, &p) in scores.iter().enumerate() {
+                    let v = &qkv[j * 3 * h + 2 * h + off..j * 3 * h + 2 * h + off + dh];
+                    for (o, &vv) in out.iter_mut().zip(v) {
+                        *o += p * vv;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn resize(v: &mut Vec<f32>, len: usize) {
+    v.resize(len, 0.0);
+}

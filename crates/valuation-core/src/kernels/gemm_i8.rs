@@ -1,0 +1,269 @@
+//! int8 linear layer: `y = sₐ·s_w·(Σ qₐ·q_w − zₐ·Σ q_w) + b` with u8 activations (one scale and
+//! zero point per row, [`QuantRows`]), i8 weights (one scale per output channel) and exact i32
+//! sums, so every kernel variant gives the same integers and the same f32 epilogue.
+//!
+//! Weight layout: output channels in panels of [`NR`]; a panel holds, for each block of 16 k,
+//! its NR channels' 16 bytes one after the other. The wasm kernel widens 8 bytes at a time to
+//! i16 and uses `i32x4.dot_i16x8_s`; on x86-64 the same with SSE2's `pmaddwd`; elsewhere a
+//! portable loop.
+
+use super::quantize_rows::{QuantRows, K_BLOCK};
+
+pub const NR: usize = 2;
+pub const MR: usize = 4;
+
+/// A linear layer's int8 weights, per-channel scales, column sums and bias in the kernel's layout.
+pub struct PackedI8 {
+    n: usize,
+    k: usize,
+    kp: usize,
+    panels: Vec<i8>,
+    col_sums: Vec<i32>,
+    scales: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl PackedI8 {
+    /// `w`: `n × k` row-major int8 (-127..=127), `scales`, `bias`: `n`.
+    pub fn new(w: &[i8], scales: &[f32], bias: &[f32], n: usize, k: usize) -> Self {
+        assert_eq!(w.len(), n * k, "weight shape");
+        assert!(scales.len() == n && bias.len() == n, "scale/bias shape");
+        let kp = k.div_ceil(K_BLOCK) * K_BLOCK;
+        let np = n.div_ceil(NR);
+        let mut panels = vec![0i8; np * kp * NR];
+        let mut col_sums = vec![0i32; n];
+        for (col, row) in w.chunks_exact(k.max(1)).enumerate().take(n) {
+            let (p, j) = (col / NR, col % NR);
+            let panel = &mut panels[p * kp * NR..(p + 1) * kp * NR];
+            for (kk, &v) in row.iter().enumerate() {
+                let (block, lane) = (kk / K_BLOCK, kk % K_BLOCK);
+                panel[(block * NR + j) * K_BLOCK + lane] = v;
+            }
+            col_sums[col] = row.iter().map(|&v| v as i32).sum();
+        }
+        PackedI8 {
+            n,
+            k,
+            kp,
+            panels,
+            col_sums,
+            scales: scales.to_vec(),
+            bias: bias.to_vec(),
+        }
+    }
+
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// `y[m × n]` from activations quantised with the same `k`.
+    pub fn forward(&self, x: &QuantRows, y: &mut [f32]) {
+        let (n, kp, m) = (self.n, self.kp, x.m);
+        assert!(x.kp == kp && x.data.len() >= m * kp && y.len() >= m * n, "buffer shapes");
+        let blocks = kp / K_BLOCK;
+        for p in 0..n.div_ceil(NR) {
+            let panel = &self.panels[p * kp * NR..(p + 1) * kp * NR];
+            let n0 = p * NR;
+            let width = NR.min(n - n0);
+            let mut r = 0;
+            while r + MR <= m {
+                let acc = tile::<MR>(&x.data[r * kp..], kp, panel, blocks);
+                self.store(&acc, x, y, r, n0, width);
+                r += MR;
+            }
+            while r < m {
+                let acc = tile::<1>(&x.data[r * kp..], kp, panel, blocks);
+                self.store(&acc, x, y, r, n0, width);
+                r += 1;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn store<const R: usize>(&self, acc: &[[i32; NR]; R], x: &QuantRows, y: &mut [f32], r0: usize, n0: usize, width: usize) {
+        for (i, row) in acc.iter().enumerate() {
+            let r = r0 + i;
+            for (j, &a) in row.iter().enumerate().take(width) {
+                let c = n0 + j;
+                y[r * self.n + c] = epilogue(a, x.zero[r], x.scale[r], self.col_sums[c], self.scales[c], self.bias[c]);
+            }
+        }
+    }
+}
+
+/// The f32 result of one output element from its exact integer sum.
+#[inline(always)]
+fn epilogue(acc: i32, zero: i32, x_scale: f32, col_sum: i32, w_scale: f32, bias: f32) -> f32 {
+    let exact = acc - zero * col_sum;
+    exact as f32 * (x_scale * w_scale) + bias
+}
+
+#[inline(always)]
+fn tile<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize) -> [[i32; NR]; R] {
+    assert!(x.len() >= (R - 1) * kp + kp && panel.len() >= blocks * NR * K_BLOCK && kp == blocks * K_BLOCK);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    // SAFETY: the assert bounds every read (R rows of kp bytes, blocks·NR·16 weight bytes).
+    unsafe {
+        tile_simd128::<R>(x.as_ptr(), kp, panel.as_ptr(), blocks)
+    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: as above; SSE2 is part of x86_64's baseline.
+    unsafe {
+        tile_sse2::<R>(x.as_ptr(), kp, panel.as_ptr(), blocks)
+    }
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    tile_portable::<R>(x, kp, panel, blocks)
+}
+
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn tile_portable<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize) -> [[i32; NR]; R] {
+    let mut acc = [[0i32; NR]; R];
+    for b in 0..blocks {
+        for (r, row) in acc.iter_mut().enumerate() {
+            let a = &x[r * kp + b * K_BLOCK..r * kp + (b + 1) * K_BLOCK];
+            for (j, o) in row.iter_mut().enumerate() {
+                let w = &panel[(b * NR + j) * K_BLOCK..(b * NR + j + 1) * K_BLOCK];
+                *o += a.iter().zip(w).map(|(&a, &w)| a as i32 * w as i32).sum::<i32>();
+            }
+        }
+    }
+    acc
+}
+
+/// u8 × i8 widened to i16, `i32x4.dot_i16x8_s` (products ≤ 255·127, pair sums fit in i32).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn tile_simd128<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+    use core::arch::wasm32::*;
+    let mut acc = [[i32x4_splat(0); NR]; R];
+    for b in 0..blocks {
+        let wp = panel.add(b * NR * K_BLOCK);
+        for half in 0..2 {
+            let mut w = [i32x4_splat(0); NR];
+            for (j, wj) in w.iter_mut().enumerate() {
+                *wj = i16x8_load_extend_i8x8(wp.add(j * K_BLOCK + half * 8));
+            }
+            for (r, row) in acc.iter_mut().enumerate() {
+                let a = u16x8_load_extend_u8x8(x.add(r * kp + b * K_BLOCK + half * 8));
+                for (o, &wj) in row.iter_mut().zip(&w) {
+                    *o = i32x4_add(*o, i32x4_dot_i16x8(a, wj));
+                }
+            }
+        }
+    }
+    let mut out = [[0i32; NR]; R];
+    for (o, a) in out.iter_mut().zip(&acc) {
+        for (oj, &v) in o.iter_mut().zip(a) {
+            *oj = i32x4_extract_lane::<0>(v)
+                .wrapping_add(i32x4_extract_lane::<1>(v))
+                .wrapping_add(i32x4_extract_lane::<2>(v))
+                .wrapping_add(i32x4_extract_lane::<3>(v));
+        }
+    }
+    out
+}
+
+/// The same integers with SSE2's `pmaddwd` (the CLI's path on x86-64).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn tile_sse2<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+    use core::arch::x86_64::*;
+    let zero = _mm_setzero_si128();
+    let mut acc = [[zero; NR]; R];
+    for b in 0..blocks {
+        let wp = panel.add(b * NR * K_BLOCK);
+        let mut w = [[zero; 2]; NR];
+        for (j, wj) in w.iter_mut().enumerate() {
+            let v = _mm_loadu_si128(wp.add(j * K_BLOCK) as *const __m128i);
+            // Sign-extend i8 → i16: the byte in the high half, shifted back arithmetically.
+            wj[0] = _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+            wj[1] = _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+        }
+        for (r, row) in acc.iter_mut().enumerate() {
+            let v = _mm_loadu_si128(x.add(r * kp + b * K_BLOCK) as *const __m128i);
+            let (lo, hi) = (_mm_unpacklo_epi8(v, zero), _mm_unpackhi_epi8(v, zero));
+            for (o, wj) in row.iter_mut().zip(&w) {
+                *o = _mm_add_epi32(*o, _mm_add_epi32(_mm_madd_epi16(lo, wj[0]), _mm_madd_epi16(hi, wj[1])));
+            }
+        }
+    }
+    let mut out = [[0i32; NR]; R];
+    for (o, a) in out.iter_mut().zip(&acc) {
+        for (oj, &v) in o.iter_mut().zip(a) {
+            let mut lanes = [0i32; 4];
+            _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, v);
+            *oj = lanes.iter().fold(0i32, |s, &l| s.wrapping_add(l));
+        }
+    }
+    out
+}
+
+/// The plain definition, for tests: `w` is `n × k` row-major.
+pub fn reference(x: &QuantRows, k: usize, w: &[i8], scales: &[f32], bias: &[f32], n: usize) -> Vec<f32> {
+    let mut y = vec![0f32; x.m * n];
+    for i in 0..x.m {
+        for j in 0..n {
+            let mut acc = 0i32;
+            for kk in 0..k {
+                acc += x.data[i * x.kp + kk] as i32 * w[j * k + kk] as i32;
+            }
+            y[i * n + j] = epilogue(acc, x.zero[i], x.scale[i], w[j * k..(j + 1) * k].iter().map(|&v| v as i32).sum(), scales[j], bias[j]);
+        }
+    }
+    y
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Deterministic values in (-1, 1).
+    pub(crate) fn lcg(seed: usize) -> impl FnMut() -> f32 {
+        let mut s = (seed as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        move || {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        }
+    }
+
+    fn check(m: usize, n: usize, k: usize) {
+        let mut next = lcg(m * 7919 + n * 31 + k);
+        let x: Vec<f32> = (0..m * k).map(|_| next() * 4.0).collect();
+        let w: Vec<i8> = (0..n * k).map(|_| (next() * 127.0) as i8).collect();
+        let scales: Vec<f32> = (0..n).map(|_| next().abs() / 64.0).collect();
+        let bias: Vec<f32> = (0..n).map(|_| next()).collect();
+        let mut q = QuantRows::default();
+        q.quantize(&x, m, k);
+        let mut y = vec![f32::NAN; m * n];
+        PackedI8::new(&w, &scales, &bias, n, k).forward(&q, &mut y);
+        let want = reference(&q, k, &w, &scales, &bias, n);
+        assert!(
+            y.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{m}x{n}x{k} differs from the reference"
+        );
+    }
+
+    #[test]
+    fn same_bits_as_the_reference_on_odd_and_real_shapes() {
+        for (m, n, k) in [(1, 1, 1), (7, 13, 5), (5, 9, 17), (1, 384, 384), (256, 1536, 384), (9, 384, 1536)] {
+            check(m, n, k);
+        }
+    }
+
+    #[test]
+    fn extreme_values_do_not_overflow() {
+        let (m, n, k) = (5, 3, 1536);
+        let x: Vec<f32> = (0..m * k).map(|i| if i % 2 == 0 { 1e6 } else { -1e6 }).collect();
+        let w = vec![-127i8; n * k];
+        let mut q = QuantRows::default();
+        q.quantize(&x, m, k);
+        let mut y = vec![0f32; m * n];
+        PackedI8::new(&w, &[1.0; 3], &[0.0; 3], n, k).forward(&q, &mut y);
+        assert_eq!(y, reference(&q, k, &w, &[1.0; 3], &[0.0; 3], n));
+    }
+}

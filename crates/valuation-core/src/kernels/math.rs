@@ -1,0 +1,209 @@
+//! Element-wise maths of the encoder with the same bits on every platform.
+//!
+//! `f32::exp` is the platform's libm natively and a Rust port of musl's in wasm; they may differ
+//! in the last bit. These use only +, −, ×, ÷, floor and sqrt, which IEEE 754 defines exactly.
+
+const LOG2E: f32 = std::f32::consts::LOG2_E;
+// ln 2 split so that n·LN2_HI is exact for |n| ≤ 128 (Cody–Waite).
+const LN2_HI: f32 = 0.693_145_751_953_125;
+const LN2_LO: f32 = 1.428_606_765_330_187e-6;
+
+/// e^x, within 2 ulp of the exact value; 0 below −87, +∞ above 88.7, NaN stays NaN.
+#[inline]
+pub fn exp(x: f32) -> f32 {
+    if x.is_nan() {
+        return x;
+    }
+    if x < -87.0 {
+        return 0.0;
+    }
+    if x > 88.7 {
+        return f32::INFINITY;
+    }
+    let n = (x * LOG2E + 0.5).floor();
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // Taylor to r^7 over |r| ≤ 0.35: truncation below 2e-8 relative.
+    let p = 1.0 / 5040.0;
+    let p = p * r + 1.0 / 720.0;
+    let p = p * r + 1.0 / 120.0;
+    let p = p * r + 1.0 / 24.0;
+    let p = p * r + 1.0 / 6.0;
+    let p = p * r + 0.5;
+    let p = p * r + 1.0;
+    let p = p * r + 1.0;
+    // n is in −126..=128 here; 2^n in two halves so n = 128 does not overflow the exponent.
+    let n = n as i32;
+    let half = n / 2;
+    p * pow2(half) * pow2(n - half)
+}
+
+#[inline]
+fn pow2(n: i32) -> f32 {
+    f32::from_bits(((n + 127) as u32) << 23)
+}
+
+/// erf(x) by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, about f32's own rounding).
+#[inline]
+pub fn erf(x: f32) -> f32 {
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = ((((1.061_405_4 * t - 1.453_152_1) * t + 1.421_413_8) * t - 0.284_496_72) * t
+        + 0.254_829_6)
+        * t;
+    let y = 1.0 - poly * exp(-(a * a));
+    if x < 0.0 {
+        -y
+    } else {
+        y
+    }
+}
+
+/// BERT's GELU, the exact (erf) form: x · Φ(x).
+#[inline]
+pub fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// Σ a·b over equal-length slices in a fixed order: four interleaved lanes, then (l0+l1)+(l2+l3).
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0f32; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
+        lanes[l] += x * y;
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
+/// Σ x in the same fixed lane order as [`dot`].
+#[inline]
+pub fn sum(x: &[f32]) -> f32 {
+    let mut lanes = [0f32; 4];
+    let c = x.chunks_exact(4);
+    let r = c.remainder();
+    for v in c {
+        for l in 0..4 {
+            lanes[l] += v[l];
+        }
+    }
+    for (l, v) in r.iter().enumerate() {
+        lanes[l] += v;
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
+/// `x ← LayerNorm(x + add)` over one row (BERT's residual + post-norm), in place.
+pub fn add_layer_norm(x: &mut [f32], add: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
+    for (v, a) in x.iter_mut().zip(add) {
+        *v += a;
+    }
+    layer_norm(x, gamma, beta, eps);
+}
+
+/// `x ← (x − mean) / sqrt(var + eps) · γ + β` over one row, in place.
+pub fn layer_norm(x: &mut [f32], gamma: &[f32], beta: &[f32], eps: f32) {
+    let h = x.len() as f32;
+    let mean = sum(x) / h;
+    let mut lanes = [0f32; 4];
+    let c = x.chunks_exact(4);
+    let r = c.remainder();
+    for v in c {
+        for l in 0..4 {
+            let d = v[l] - mean;
+            lanes[l] += d * d;
+        }
+    }
+    for (l, v) in r.iter().enumerate() {
+        let d = v - mean;
+        lanes[l] += d * d;
+    }
+    let var = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) / h;
+    let inv = 1.0 / (var + eps).sqrt();
+    for ((v, g), b) in x.iter_mut().zip(gamma).zip(beta) {
+        *v = (*v - mean) * inv * g + b;
+    }
+}
+
+/// Softmax of one row in place: max subtracted, exp, divided by the sum (summed in order).
+pub fn softmax(x: &mut [f32]) {
+    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0f32;
+    for v in x.iter_mut() {
+        *v = exp(*v - max);
+        total += *v;
+    }
+    let inv = 1.0 / total;
+    for v in x.iter_mut() {
+        *v *= inv;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_is_close_to_libm_over_its_range() {
+        let mut worst = 0f64;
+        let mut x = -87.0f32;
+        while x < 88.0 {
+            let want = (x as f64).exp();
+            let rel = ((exp(x) as f64 - want) / want).abs();
+            worst = worst.max(rel);
+            x += 0.0137;
+        }
+        assert!(worst < 3e-7, "worst relative error {worst}");
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(-1000.0), 0.0);
+        assert_eq!(exp(1000.0), f32::INFINITY);
+        assert!(exp(f32::NAN).is_nan());
+    }
+
+    #[test]
+    fn erf_and_gelu_match_their_definitions() {
+        for i in -600..=600 {
+            let x = i as f64 / 100.0;
+            let want = libm_erf(x);
+            assert!((erf(x as f32) as f64 - want).abs() < 3e-7, "erf({x})");
+        }
+        assert_eq!(gelu(0.0), 0.0);
+        assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);
+        assert!((gelu(-3.0) + 0.004_049_6).abs() < 1e-6);
+    }
+
+    // erf by its Taylor series in f64: exact enough for |x| ≤ 6 as a check.
+    fn libm_erf(x: f64) -> f64 {
+        if x.abs() > 5.0 {
+            return x.signum();
+        }
+        let (mut term, mut total, mut n) = (x, x, 0.0);
+        while term.abs() > 1e-17 {
+            n += 1.0;
+            term *= -x * x / n;
+            total += term / (2.0 * n + 1.0);
+        }
+        total * 2.0 / std::f64::consts::PI.sqrt()
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_survives_extremes() {
+        let mut row = [1000.0, 0.0, -1000.0, 999.0];
+        softmax(&mut row);
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(row[0] > row[3] && row[2] == 0.0);
+    }
+
+    #[test]
+    fn layer_norm_centres_and_scales() {
+        let mut row = [1.0, 2.0, 3.0, 4.0, 5.0];
+        layer_norm(&mut row, &[1.0; 5], &[0.0; 5], 1e-12);
+        assert!(sum(&row).abs() < 1e-6);
+        assert!((dot(&row, &row) / 5.0 - 1.0).abs() < 1e-5);
+    }
+}
