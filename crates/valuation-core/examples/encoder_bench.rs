@@ -9,6 +9,11 @@ use std::time::Instant;
 use valuation_core::embed::{cosine, quantize_weights};
 use valuation_core::{EmbedOptions, Embedder, ModelFiles};
 
+fn now_ms() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
+
 fn main() {
     let batch: usize = std::env::args().nth(1).map_or(8, |b| b.parse().expect("batch size"));
     let model = PathBuf::from(std::env::var("VALUATION_MODEL_DIR").expect("VALUATION_MODEL_DIR"));
@@ -47,5 +52,12 @@ fn main() {
             "{name:>4} batch {batch}: {:.1} sentences/s, load {load:.2} s, min cos {min:.6}, mean cos {mean:.6}",
             texts.len() as f64 / secs
         );
+        let profile = embedder.profile(&texts, now_ms).unwrap();
+        let shares: Vec<String> = profile
+            .ms
+            .iter()
+            .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
+            .collect();
+        println!("     profile ({:.0} ms): {}", profile.total_ms, shares.join(", "));
     }
 }

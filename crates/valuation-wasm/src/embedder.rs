@@ -5,6 +5,13 @@ use valuation_core::{EmbedOptions, Embedder, ModelFiles};
 
 use crate::convert;
 
+#[wasm_bindgen]
+extern "C" {
+    // The global `performance` of windows, workers and Node.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
 /// A loaded sentence-embedding model.
 #[wasm_bindgen(js_name = Embedder)]
 pub struct JsEmbedder {
@@ -48,6 +55,18 @@ impl JsEmbedder {
     #[wasm_bindgen(getter)]
     pub fn precision(&self) -> String {
         self.inner.info().precision.as_str().into()
+    }
+
+    /// Embeds `texts` and says where the time went: `{ ms: [[op, ms], ...], total_ms }` per op
+    /// class of the encoder (GEMMs, attention, GELU, ...), timed with `performance.now()`.
+    /// For benchmarks and profiling; the vectors are discarded.
+    pub fn profile(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let texts = convert::strings(&texts)?;
+        let profile = self.inner.profile(&texts, performance_now).map_err(convert::embed_error)?;
+        serde_wasm_bindgen::to_value(&profile).map_err(|e| convert::error("internal", &e.to_string()))
     }
 
     /// Unit-length embeddings, row-major: text `i` is `[i * dim, (i + 1) * dim)`.

@@ -1,6 +1,6 @@
 use std::sync::Mutex;
 
-use super::encoder::{BertConfig, Encoder, Scratch};
+use super::encoder::{BertConfig, Encoder, Profile, Profiler, Scratch};
 use super::text_tokenizer::{TextTokenizer, Tokens};
 use super::{sha256_hex, EmbedError, ModelFiles, ModelSpec, Precision};
 
@@ -155,15 +155,27 @@ impl Embedder {
         Ok(job.next < job.order.len())
     }
 
+    /// Embeds `texts` like [`Embedder::embed`] and says where the time went, per op class.
+    /// `clock` returns milliseconds (e.g. `performance.now` in the browser).
+    pub fn profile<S: AsRef<str>>(&self, texts: &[S], clock: fn() -> f64) -> Result<Profile, EmbedError> {
+        self.lock_scratch().profiler = Some(Profiler::new(clock));
+        let result = self.embed(texts);
+        let profile = self.lock_scratch().profiler.take().map(|p| p.finish()).unwrap_or_default();
+        result.map(|_| profile)
+    }
+
+    fn lock_scratch(&self) -> std::sync::MutexGuard<'_, Scratch> {
+        // A panic in an earlier call cannot leave the scratch half-valid: it is rewritten.
+        self.scratch.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn embed_one(&self, text: &str) -> Result<Vec<f32>, EmbedError> {
         Ok(self.embed(&[text])?.pop().unwrap_or_default())
     }
 
     fn run(&self, batch: &[&Tokens]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let ids: Vec<&[u32]> = batch.iter().map(|t| t.ids.as_slice()).collect();
-        // A panic in an earlier call cannot leave the scratch half-valid: it is rewritten.
-        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(self.encoder.embed(&ids, &mut scratch))
+        Ok(self.encoder.embed(&ids, &mut self.lock_scratch()))
     }
 }
 

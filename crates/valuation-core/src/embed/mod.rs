@@ -17,6 +17,8 @@ mod text_tokenizer;
 pub use embedder::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
 #[cfg(feature = "model")]
 pub use encoder::quantize::quantize_weights;
+#[cfg(feature = "model")]
+pub use encoder::Profile;
 pub use error::EmbedError;
 pub use precision::Precision;
 pub use model_files::{sha256_hex, ModelFiles, ModelSpec};

@@ -14,15 +14,27 @@ pub fn exp(x: f32) -> f32 {
     if x.is_nan() {
         return x;
     }
-    if x < -87.0 {
+    if x < EXP_LO {
         return 0.0;
     }
-    if x > 88.7 {
+    if x > EXP_HI {
         return f32::INFINITY;
     }
     let n = (x * LOG2E + 0.5).floor();
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    // Taylor to r^7 over |r| ≤ 0.35: truncation below 2e-8 relative.
+    let p = exp_poly(r);
+    // n is in −125..=128 here; 2^n in two halves so n = 128 does not overflow the exponent.
+    let n = n as i32;
+    let half = n >> 1;
+    p * pow2(half) * pow2(n - half)
+}
+
+const EXP_LO: f32 = -87.0;
+const EXP_HI: f32 = 88.7;
+
+/// e^r for |r| ≤ 0.35: Taylor to r^7 (truncation below 2e-8 relative), Horner form.
+#[inline(always)]
+fn exp_poly(r: f32) -> f32 {
     let p = 1.0 / 5040.0;
     let p = p * r + 1.0 / 720.0;
     let p = p * r + 1.0 / 120.0;
@@ -30,11 +42,7 @@ pub fn exp(x: f32) -> f32 {
     let p = p * r + 1.0 / 6.0;
     let p = p * r + 0.5;
     let p = p * r + 1.0;
-    let p = p * r + 1.0;
-    // n is in −126..=128 here; 2^n in two halves so n = 128 does not overflow the exponent.
-    let n = n as i32;
-    let half = n / 2;
-    p * pow2(half) * pow2(n - half)
+    p * r + 1.0
 }
 
 #[inline]
@@ -42,14 +50,16 @@ fn pow2(n: i32) -> f32 {
     f32::from_bits(((n + 127) as u32) << 23)
 }
 
+// Abramowitz & Stegun 7.1.26.
+const ERF_P: f32 = 0.327_591_1;
+const ERF_A: [f32; 5] = [0.254_829_6, -0.284_496_72, 1.421_413_8, -1.453_152_1, 1.061_405_4];
+
 /// erf(x) by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, about f32's own rounding).
 #[inline]
 pub fn erf(x: f32) -> f32 {
     let a = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = ((((1.061_405_4 * t - 1.453_152_1) * t + 1.421_413_8) * t - 0.284_496_72) * t
-        + 0.254_829_6)
-        * t;
+    let t = 1.0 / (1.0 + ERF_P * a);
+    let poly = ((((ERF_A[4] * t + ERF_A[3]) * t + ERF_A[2]) * t + ERF_A[1]) * t + ERF_A[0]) * t;
     let y = 1.0 - poly * exp(-(a * a));
     if x < 0.0 {
         -y
@@ -62,6 +72,69 @@ pub fn erf(x: f32) -> f32 {
 #[inline]
 pub fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// [`gelu`] over a slice, four lanes at a time in wasm with the same operations in the same
+/// order, so the same bits as the scalar function.
+pub fn gelu_slice(xs: &mut [f32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let xs = {
+        let mut chunks = xs.chunks_exact_mut(4);
+        for c in &mut chunks {
+            // SAFETY: c is 4 f32s; unaligned v128 loads and stores are allowed in wasm.
+            unsafe {
+                use core::arch::wasm32::*;
+                let p = c.as_mut_ptr() as *mut v128;
+                v128_store(p, gelu4(v128_load(p)));
+            }
+        }
+        chunks.into_remainder()
+    };
+    for x in xs {
+        *x = gelu(*x);
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn gelu4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    let s = f32x4_splat;
+    let t = f32x4_mul(x, s(std::f32::consts::FRAC_1_SQRT_2));
+    let a = f32x4_abs(t);
+    let tt = f32x4_div(s(1.0), f32x4_add(s(1.0), f32x4_mul(s(ERF_P), a)));
+    let mut poly = s(ERF_A[4]);
+    for c in [ERF_A[3], ERF_A[2], ERF_A[1], ERF_A[0]] {
+        poly = f32x4_add(f32x4_mul(poly, tt), s(c));
+    }
+    let poly = f32x4_mul(poly, tt);
+    let y = f32x4_sub(s(1.0), f32x4_mul(poly, exp4(f32x4_neg(f32x4_mul(a, a)))));
+    let erf = v128_bitselect(f32x4_neg(y), y, f32x4_lt(t, s(0.0)));
+    f32x4_mul(f32x4_mul(s(0.5), x), f32x4_add(s(1.0), erf))
+}
+
+/// [`exp`] on four lanes: the same formula on the clamped argument, then the same out-of-range
+/// answers chosen by mask.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    let s = f32x4_splat;
+    let xc = f32x4_pmin(f32x4_pmax(x, s(EXP_LO)), s(EXP_HI));
+    let n = f32x4_floor(f32x4_add(f32x4_mul(xc, s(LOG2E)), s(0.5)));
+    let r = f32x4_sub(f32x4_sub(xc, f32x4_mul(n, s(LN2_HI))), f32x4_mul(n, s(LN2_LO)));
+    let mut p = s(1.0 / 5040.0);
+    for c in [1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
+        p = f32x4_add(f32x4_mul(p, r), s(c));
+    }
+    let ni = i32x4_trunc_sat_f32x4(n);
+    let half = i32x4_shr(ni, 1);
+    let pow = |e: v128| i32x4_shl(i32x4_add(e, i32x4_splat(127)), 23);
+    let v = f32x4_mul(f32x4_mul(p, pow(half)), pow(i32x4_sub(ni, half)));
+    let v = v128_bitselect(s(0.0), v, f32x4_lt(x, s(EXP_LO)));
+    let v = v128_bitselect(s(f32::INFINITY), v, f32x4_gt(x, s(EXP_HI)));
+    // NaN in, NaN out (the clamp above would have replaced it).
+    v128_bitselect(x, v, f32x4_ne(x, x))
 }
 
 /// Σ a·b over equal-length slices in a fixed order: four interleaved lanes, then (l0+l1)+(l2+l3).

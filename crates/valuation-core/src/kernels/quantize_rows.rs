@@ -41,16 +41,7 @@ impl QuantRows {
 /// with `x ≈ scale · (q − zero)`.
 #[inline]
 pub fn quantize_row(row: &[f32], out: &mut [u8]) -> (f32, i32) {
-    let (mut lo, mut hi) = (0f32, 0f32);
-    for &v in row {
-        // NaN compares false both ways and is skipped.
-        if v < lo {
-            lo = v;
-        }
-        if v > hi {
-            hi = v;
-        }
-    }
+    let (lo, hi) = range(row);
     let range = hi - lo;
     if !(range > 0.0) || !range.is_finite() {
         out.fill(0);
@@ -58,11 +49,95 @@ pub fn quantize_row(row: &[f32], out: &mut [u8]) -> (f32, i32) {
     }
     let inv = Q_MAX / range;
     let zero = (-lo * inv + 0.5).floor().clamp(0.0, Q_MAX);
+    let bias = zero + 0.5;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (row, out) = {
+        let whole = row.len() / 16 * 16;
+        // SAFETY: 16 in and 16 out per step, within `whole` ≤ both lengths.
+        unsafe { quantize16(&row[..whole], &mut out[..whole], inv, bias) };
+        (&row[whole..], &mut out[whole..])
+    };
     for (o, &v) in out.iter_mut().zip(row) {
-        // `as u8` saturates (NaN → 0); the clamp keeps rounding at the ends inside 0..=255.
-        *o = (v * inv + zero + 0.5).floor().clamp(0.0, Q_MAX) as u8;
+        *o = to_u8(v, inv, bias);
     }
     (range / Q_MAX, zero as i32)
+}
+
+/// The plain definition, for tests: one value at a time, min and max by a scalar scan.
+pub fn reference(row: &[f32]) -> (Vec<u8>, f32, i32) {
+    let lo = row.iter().fold(0f32, |a, &v| if v < a { v } else { a });
+    let hi = row.iter().fold(0f32, |a, &v| if v > a { v } else { a });
+    let range = hi - lo;
+    if !(range > 0.0) || !range.is_finite() {
+        return (vec![0; row.len()], if range.is_finite() { 1.0 } else { 0.0 }, 0);
+    }
+    let inv = Q_MAX / range;
+    let zero = (-lo * inv + 0.5).floor().clamp(0.0, Q_MAX);
+    (row.iter().map(|&v| to_u8(v, inv, zero + 0.5)).collect(), range / Q_MAX, zero as i32)
+}
+
+/// `round(v·inv + zero)` clamped to 0..=255; `as u8` saturates and sends NaN to 0.
+#[inline(always)]
+fn to_u8(v: f32, inv: f32, bias: f32) -> u8 {
+    (v * inv + bias).floor().clamp(0.0, Q_MAX) as u8
+}
+
+/// (min, max) of the row and 0; NaN is skipped (it compares false both ways).
+fn range(row: &[f32]) -> (f32, f32) {
+    let (mut lo, mut hi) = (0f32, 0f32);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let row = {
+        use core::arch::wasm32::*;
+        let (mut vlo, mut vhi) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let chunks = row.chunks_exact(4);
+        let rest = chunks.remainder();
+        for c in chunks {
+            // SAFETY: c is 4 f32s.
+            let v = unsafe { v128_load(c.as_ptr() as *const v128) };
+            // pmin(a, b) = b < a ? b : a: a NaN lane of v never replaces the running value.
+            vlo = f32x4_pmin(vlo, v);
+            vhi = f32x4_pmax(vhi, v);
+        }
+        for l in [f32x4_extract_lane::<0>, f32x4_extract_lane::<1>, f32x4_extract_lane::<2>, f32x4_extract_lane::<3>] {
+            let (a, b) = (l(vlo), l(vhi));
+            if a < lo {
+                lo = a;
+            }
+            if b > hi {
+                hi = b;
+            }
+        }
+        rest
+    };
+    for &v in row {
+        if v < lo {
+            lo = v;
+        }
+        if v > hi {
+            hi = v;
+        }
+    }
+    (lo, hi)
+}
+
+/// [`to_u8`] on 16 values at a time, the same operations lane by lane.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn quantize16(row: &[f32], out: &mut [u8], inv: f32, bias: f32) {
+    use core::arch::wasm32::*;
+    let (vinv, vbias) = (f32x4_splat(inv), f32x4_splat(bias));
+    let (zero, max) = (f32x4_splat(0.0), f32x4_splat(Q_MAX));
+    let q = |p: *const f32| {
+        let v = f32x4_floor(f32x4_add(f32x4_mul(v128_load(p as *const v128), vinv), vbias));
+        // pmax(a, b) = a < b ? b : a keeps a NaN lane NaN, and trunc_sat sends it to 0, as `as u8`.
+        i32x4_trunc_sat_f32x4(f32x4_pmin(f32x4_pmax(v, zero), max))
+    };
+    for (src, dst) in row.chunks_exact(16).zip(out.chunks_exact_mut(16)) {
+        let p = src.as_ptr();
+        let lo = i16x8_narrow_i32x4(q(p), q(p.add(4)));
+        let hi = i16x8_narrow_i32x4(q(p.add(8)), q(p.add(12)));
+        v128_store(dst.as_mut_ptr() as *mut v128, u8x16_narrow_i16x8(lo, hi));
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@ use super::tensors::Matrix;
 use crate::embed::EmbedError;
 use crate::kernels::gemm_f32::PackedF32;
 use crate::kernels::gemm_i8::PackedI8;
-use crate::kernels::quantize_rows::QuantRows;
 
 pub struct Norm {
     pub gamma: Vec<f32>,
@@ -40,16 +39,5 @@ impl Linear {
         } else {
             Linear::F32(PackedF32::new(&wf, &bias, n, k))
         })
-    }
-
-    /// `y[m × n] = x[m × k]·Wᵀ + b`; int8 layers quantise `x` per row into `quant` first.
-    pub fn forward(&self, x: &[f32], m: usize, y: &mut [f32], quant: &mut QuantRows) {
-        match self {
-            Linear::F32(l) => l.forward(x, m, y),
-            Linear::I8(l) => {
-                quant.quantize(x, m, l.k());
-                l.forward(quant, y);
-            }
-        }
     }
 }

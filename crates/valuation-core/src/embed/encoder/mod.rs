@@ -8,10 +8,13 @@
 
 mod config;
 mod layers;
+mod profile;
 pub mod quantize;
 mod tensors;
 
 pub use config::BertConfig;
+pub use profile::{Op, Profile};
+pub(crate) use profile::Profiler;
 pub use tensors::INT8_FORMAT;
 
 use crate::embed::{EmbedError, Precision};
@@ -60,6 +63,16 @@ pub struct Scratch {
     inter: Vec<f32>,
     scores: Vec<f32>,
     quant: QuantRows,
+    pub(crate) profiler: Option<Profiler>,
+}
+
+impl Scratch {
+    #[inline]
+    fn mark(&mut self, op: Op) {
+        if let Some(p) = &mut self.profiler {
+            p.mark(op);
+        }
+    }
 }
 
 impl Encoder {
@@ -119,7 +132,11 @@ impl Encoder {
     pub fn embed(&self, texts: &[&[u32]], s: &mut Scratch) -> Vec<Vec<f32>> {
         let h = self.dims.hidden;
         let m: usize = texts.iter().map(|t| t.len()).sum();
+        if let Some(p) = &mut s.profiler {
+            p.restart();
+        }
         self.embed_tokens(texts, s);
+        s.mark(Op::Embeddings);
         for layer in &self.layers {
             self.layer(layer, texts, m, s);
         }
@@ -129,6 +146,7 @@ impl Encoder {
             out.push(super::pooling::mean_l2(&s.x[row * h..(row + t.len()) * h], h));
             row += t.len();
         }
+        s.mark(Op::Pooling);
         out
     }
 
@@ -159,26 +177,51 @@ impl Encoder {
     fn layer(&self, layer: &Layer, texts: &[&[u32]], m: usize, s: &mut Scratch) {
         let (h, i) = (self.dims.hidden, self.dims.inter);
         resize(&mut s.qkv, m * 3 * h);
-        layer.qkv.forward(&s.x, m, &mut s.qkv, &mut s.quant);
+        self.linear(&layer.qkv, Which::XToQkv, m, Op::GemmQkv, s);
         resize(&mut s.ctx, m * h);
         let mut row = 0;
         for t in texts {
             self.attention(&s.qkv[row * 3 * h..(row + t.len()) * 3 * h], &mut s.ctx[row * h..(row + t.len()) * h], t.len(), &mut s.scores);
             row += t.len();
         }
+        s.mark(Op::Attention);
         resize(&mut s.tmp, m * h);
-        layer.attn_out.forward(&s.ctx, m, &mut s.tmp, &mut s.quant);
+        self.linear(&layer.attn_out, Which::CtxToTmp, m, Op::GemmAttnOut, s);
         for (x, y) in s.x.chunks_exact_mut(h).zip(s.tmp.chunks_exact(h)) {
             math::add_layer_norm(x, y, &layer.norm1.gamma, &layer.norm1.beta, self.dims.eps);
         }
+        s.mark(Op::LayerNorm);
         resize(&mut s.inter, m * i);
-        layer.ffn_in.forward(&s.x, m, &mut s.inter, &mut s.quant);
-        for v in s.inter.iter_mut() {
-            *v = math::gelu(*v);
-        }
-        layer.ffn_out.forward(&s.inter, m, &mut s.tmp, &mut s.quant);
+        self.linear(&layer.ffn_in, Which::XToInter, m, Op::GemmFfnIn, s);
+        math::gelu_slice(&mut s.inter);
+        s.mark(Op::Gelu);
+        self.linear(&layer.ffn_out, Which::InterToTmp, m, Op::GemmFfnOut, s);
         for (x, y) in s.x.chunks_exact_mut(h).zip(s.tmp.chunks_exact(h)) {
             math::add_layer_norm(x, y, &layer.norm2.gamma, &layer.norm2.beta, self.dims.eps);
+        }
+        s.mark(Op::LayerNorm);
+    }
+
+    /// One linear layer between two of the scratch buffers.
+    fn linear(&self, layer: &Linear, input: Which, m: usize, op: Op, s: &mut Scratch) {
+        let (x, y) = match input {
+            Which::XToQkv => (&s.x, &mut s.qkv),
+            Which::XToInter => (&s.x, &mut s.inter),
+            Which::CtxToTmp => (&s.ctx, &mut s.tmp),
+            Which::InterToTmp => (&s.inter, &mut s.tmp),
+        };
+        match layer {
+            Linear::F32(l) => l.forward(x, m, y),
+            Linear::I8(l) => {
+                s.quant.quantize(x, m, l.k());
+                if let Some(p) = &mut s.profiler {
+                    p.mark(Op::Quantize);
+                }
+                l.forward(&s.quant, y);
+            }
+        }
+        if let Some(p) = &mut s.profiler {
+            p.mark(op);
         }
     }
 
@@ -209,6 +252,14 @@ impl Encoder {
             }
         }
     }
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    XToQkv,
+    XToInter,
+    CtxToTmp,
+    InterToTmp,
 }
 
 fn resize(v: &mut Vec<f32>, len: usize) {

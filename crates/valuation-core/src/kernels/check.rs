@@ -1,0 +1,109 @@
+//! Every fast kernel against its plain reference on odd and real shapes, bit for bit. Run by the
+//! native unit tests and, through valuation-wasm's browser tests, by the wasm simd128 build in
+//! Chromium, where the SIMD paths are the ones compiled in.
+
+use super::gemm_f32::{self, PackedF32};
+use super::gemm_i8::{self, PackedI8};
+use super::math;
+use super::quantize_rows::QuantRows;
+
+/// Shapes (m, n, k): degenerate, odd, and the encoder's own (sequence 1 and 256).
+pub const SHAPES: [(usize, usize, usize); 8] =
+    [(1, 1, 1), (7, 13, 5), (5, 9, 17), (1, 384, 384), (7, 13, 384), (256, 1152, 384), (9, 1536, 384), (256, 384, 1536)];
+
+/// Deterministic values in (-1, 1).
+pub fn lcg(seed: usize) -> impl FnMut() -> f32 {
+    let mut s = (seed as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    move || {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+}
+
+fn same_bits(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+pub fn gemm_f32(m: usize, n: usize, k: usize) -> Result<(), String> {
+    let mut next = lcg(m * 1000 + n * 10 + k);
+    let x: Vec<f32> = (0..m * k).map(|_| next()).collect();
+    let w: Vec<f32> = (0..n * k).map(|_| next()).collect();
+    let b: Vec<f32> = (0..n).map(|_| next()).collect();
+    let mut y = vec![f32::NAN; m * n];
+    PackedF32::new(&w, &b, n, k).forward(&x, m, &mut y);
+    if same_bits(&y, &gemm_f32::reference(&x, &w, &b, m, n, k)) {
+        Ok(())
+    } else {
+        Err(format!("gemm_f32 {m}x{n}x{k} differs from its reference"))
+    }
+}
+
+pub fn gemm_i8(m: usize, n: usize, k: usize) -> Result<(), String> {
+    let mut next = lcg(m * 7919 + n * 31 + k);
+    let x: Vec<f32> = (0..m * k).map(|_| next() * 4.0).collect();
+    let w: Vec<i8> = (0..n * k).map(|_| (next() * 127.0) as i8).collect();
+    let scales: Vec<f32> = (0..n).map(|_| next().abs() / 64.0).collect();
+    let bias: Vec<f32> = (0..n).map(|_| next()).collect();
+    let mut q = QuantRows::default();
+    q.quantize(&x, m, k);
+    let mut y = vec![f32::NAN; m * n];
+    PackedI8::new(&w, &scales, &bias, n, k).forward(&q, &mut y);
+    if same_bits(&y, &gemm_i8::reference(&q, k, &w, &scales, &bias, n)) {
+        Ok(())
+    } else {
+        Err(format!("gemm_i8 {m}x{n}x{k} differs from its reference"))
+    }
+}
+
+/// gelu_slice (SIMD in wasm) against the scalar gelu over a sweep that crosses every branch.
+pub fn gelu() -> Result<(), String> {
+    let mut xs: Vec<f32> = (-2000..=2000).map(|i| i as f32 * 0.01).collect();
+    xs.extend([-200.0, -130.0, -13.2, 13.2, 130.0, 200.0, 0.0, -0.0, 1e-30, -1e-30, f32::MAX, f32::MIN]);
+    let want: Vec<f32> = xs.iter().map(|&x| math::gelu(x)).collect();
+    math::gelu_slice(&mut xs);
+    if same_bits(&xs, &want) {
+        Ok(())
+    } else {
+        Err("gelu_slice differs from gelu".into())
+    }
+}
+
+/// Row quantisation (SIMD in wasm) against its scalar reference, NaN and infinities included.
+pub fn quantize() -> Result<(), String> {
+    for (len, seed) in [(1, 1), (3, 2), (17, 3), (384, 4), (1536, 5)] {
+        let mut next = lcg(seed);
+        let mut row: Vec<f32> = (0..len).map(|_| next() * 3.0 + 0.4).collect();
+        for special in [(len / 2, f32::NAN), (len / 3, -0.0)] {
+            row[special.0] = special.1;
+        }
+        for variant in [row.clone(), row.iter().map(|v| v.abs()).collect(), vec![-2.5; len]] {
+            let mut out = vec![0u8; len];
+            let (scale, zero) = super::quantize_rows::quantize_row(&variant, &mut out);
+            if (out, scale.to_bits(), zero) != {
+                let (q, s, z) = super::quantize_rows::reference(&variant);
+                (q, s.to_bits(), z)
+            } {
+                return Err(format!("quantize_row differs from its reference (length {len})"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every check; the first failure.
+pub fn all() -> Result<(), String> {
+    for (m, n, k) in SHAPES {
+        gemm_f32(m, n, k)?;
+        gemm_i8(m, n, k)?;
+    }
+    quantize()?;
+    gelu()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_kernel_matches_its_reference() {
+        super::all().unwrap();
+    }
+}
