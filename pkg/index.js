@@ -36,13 +36,13 @@ class Slot {
       event.preventDefault?.();
       pool.onCrash(this, { code: 'worker_failed', message: event.message || 'the worker failed to start' });
     };
-    this.worker.postMessage({ type: 'init', model: pool.model, embed: pool.embed });
+    this.worker.postMessage({ type: 'init', model: pool.model, embed: pool.embed, wasm: pool.wasm });
   }
 }
 
 class Pool {
-  constructor({ size, spawn, model, embed, onModelProgress }) {
-    Object.assign(this, { size, spawn, model, embed, onModelProgress });
+  constructor({ size, spawn, model, embed, wasm, onModelProgress }) {
+    Object.assign(this, { size, spawn, model, embed, wasm, onModelProgress });
     this.queue = [];
     this.slots = [];
     this.nextId = 1;
@@ -229,6 +229,13 @@ class Pool {
 }
 
 /** A relative base URL means relative to the page, not to the worker script. */
+function checkWasm(wasm = 'auto') {
+  if (!['auto', 'simd128', 'relaxed-simd'].includes(wasm)) {
+    throw new ValuationError('invalid_option', `wasm must be "auto", "simd128" or "relaxed-simd", not ${JSON.stringify(wasm)}`);
+  }
+  return wasm;
+}
+
 function checkPrecision(model) {
   if (model.precision !== undefined && model.precision !== 'int8' && model.precision !== 'f32') {
     throw new ValuationError('invalid_option', `model.precision must be "int8" or "f32", not ${JSON.stringify(model.precision)}`);
@@ -253,6 +260,7 @@ export function createValuator(options = {}) {
     spawn: options.createWorker ?? spawnDefaultWorker,
     model: resolveBaseUrl(checkPrecision({ ...options.model })),
     embed: { batch_size: options.batchSize ?? 8 },
+    wasm: checkWasm(options.wasm),
     onModelProgress: options.onModelProgress,
   });
   return {

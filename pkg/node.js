@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, Embedder, Valuation, contributionRecord, quantizeWeights, submitRecords } from './web/valuation_wasm.js';
 import { ValuationError, fromWire, toWire } from './errors.js';
 import { DEFAULT_MODEL } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
+import { pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
@@ -16,10 +16,22 @@ export { DEFAULT_MODEL } from './model.js';
 
 let wasm = null;
 
-async function loadWasm() {
+// One wasm instance per process: the relaxed-SIMD build where the engine has it (Node 22+; 20
+// only with --experimental-wasm-relaxed-simd), else the simd128 build. Same reports either way.
+async function loadWasm(requested = 'auto') {
+  if (requested === undefined) requested = 'auto';
   if (!wasm) {
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'valuation_wasm_bg.wasm');
-    wasm = initSync({ module: await readFile(file) });
+    const variant = pickVariant(requested);
+    const dir = variant === 'relaxed-simd' ? 'web-relaxed' : 'web';
+    const glue = await import(`./${dir}/valuation_wasm.js`);
+    const module = await readFile(path.join(path.dirname(fileURLToPath(import.meta.url)), dir, 'valuation_wasm_bg.wasm'));
+    if (!wasm) {
+      glue.initSync({ module });
+      wasm = { glue, variant };
+    }
+  }
+  if (requested !== 'auto' && requested !== wasm.variant) {
+    throw new Error(`this process already runs the ${wasm.variant} build of the wasm`);
   }
   return wasm;
 }
@@ -44,11 +56,12 @@ async function readModel(modelDir, precision) {
   }
   const read = (name) => readFile(path.join(modelDir, name));
   const [config, tokenizer] = await Promise.all([read(files.config), read(files.tokenizer)]);
+  await loadWasm();
   if (precision === 'f32') return { config, tokenizer, weights: await read(files.weights) };
   const weights = await read(files.int8Weights).catch(async (e) => {
     if (e.code !== 'ENOENT') throw e;
     try {
-      return quantizeWeights(config, await read(files.weights));
+      return (await loadWasm()).glue.quantizeWeights(config, await read(files.weights));
     } catch (err) {
       return rethrow(err);
     }
@@ -61,16 +74,21 @@ async function readModel(modelDir, precision) {
  * (a folder with config.json, tokenizer.json and model.safetensors). The default model's weights
  * are held to their known SHA-256.
  */
-export async function createNodeValuator({ modelDir, precision = 'int8', batchSize = 8, expectedWeightsSha256 } = {}) {
+export async function createNodeValuator({ modelDir, precision = 'int8', batchSize = 8, expectedWeightsSha256, wasm: requested } = {}) {
   if (precision !== 'int8' && precision !== 'f32') {
     throw new ValuationError('invalid_option', `precision must be "int8" or "f32", not ${JSON.stringify(precision)}`);
   }
-  await loadWasm();
+  let loaded;
+  try {
+    loaded = await loadWasm(requested);
+  } catch (e) {
+    throw new ValuationError('invalid_option', e.message);
+  }
   const { config, tokenizer, weights } = await readModel(modelDir, precision);
   const pinned = DEFAULT_MODEL.sha256[precision === 'int8' ? 'int8Weights' : 'weights'];
   let embedder;
   try {
-    embedder = new Embedder(config, tokenizer, weights, {
+    embedder = new loaded.glue.Embedder(config, tokenizer, weights, {
       batch_size: batchSize,
       precision,
       expected_weights_sha256: expectedWeightsSha256 === undefined ? pinned : expectedWeightsSha256,
@@ -83,7 +101,7 @@ export async function createNodeValuator({ modelDir, precision = 'int8', batchSi
   function valuate(bytes, options = {}) {
     let valuation;
     try {
-      valuation = new Valuation(bytes, scoreOptions(options));
+      valuation = new loaded.glue.Valuation(bytes, scoreOptions(options));
       if (options.model !== false) while (valuation.embedStep(embedder));
       return JSON.parse(valuation.reportJson(datasetBytes(options.dataset)));
     } catch (e) {
@@ -107,7 +125,7 @@ export async function createNodeValuator({ modelDir, precision = 'int8', batchSi
     return canonical(valuate(bytes, { ...options, model })) === canonical(report);
   }
 
-  return { valuate, verify, precision, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
+  return { valuate, verify, precision, wasm: loaded.variant, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
 }
 
 /** JSON with sorted keys: equal for equal reports whatever the key order they arrived in. */
@@ -136,17 +154,17 @@ export async function verify(bytes, report, { modelDir, precision, ...options } 
 /** In-process backend: the same Rust submit client, over Node's global fetch. */
 const inProcess = {
   async record(report, datasetId) {
-    await loadWasm();
+    const { glue } = await loadWasm();
     try {
-      return contributionRecord(report, datasetId);
+      return glue.contributionRecord(report, datasetId);
     } catch (e) {
       throw fromWire(toWire(e));
     }
   },
   async send(config, records, accessToken) {
-    await loadWasm();
+    const { glue } = await loadWasm();
     try {
-      return await submitRecords(config, records, accessToken);
+      return await glue.submitRecords(config, records, accessToken);
     } catch (e) {
       throw fromWire(toWire(e));
     }

@@ -1,7 +1,7 @@
 // The package's module worker: loads the model once, then values one file at a time. Files
 // arrive as Blobs and are read in slices straight into wasm memory; only the report goes back.
 // Protocol (all messages plain objects):
-//   in:  {type:'init', model, embed}  {type:'valuate', id, blob, options, datasetRef, crash}
+//   in:  {type:'init', model, embed, wasm}  {type:'valuate', id, blob, options, datasetRef, crash}
 //        {type:'cancel', id}  {type:'stats'}
 //        {type:'record', id, report, datasetId}  {type:'submit', id, config, records, accessToken}
 //   out: {type:'model-progress', file, loaded, total, cached}  {type:'ready', model}
@@ -9,14 +9,30 @@
 //        {type:'result', id, report}  {type:'error', id, error, fatal}  {type:'stats', wasmBytes}
 //        {type:'reply', id, value}  {type:'reply-error', id, error}   (record, submit)
 // A submitter's worker gets only record/submit messages: it never loads the model.
-import init, {
-  Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords,
-} from './web/valuation_wasm.js';
 import { aborted, toWire } from './errors.js';
 import { loadModel } from './model.js';
+import { pickVariant } from './simd.js';
 
 const SLICE_BYTES = 4 << 20;
-const wasmReady = init();
+// Started by the first message: a valuator's 'init' names the build ('auto' picks relaxed SIMD
+// where the engine has it); a submitter's worker takes the default.
+// Each build has its own JS glue (wasm-bindgen names its shims per build): the classes below are
+// bound from whichever was loaded.
+let wasmReady = null;
+let variant = null;
+let Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords;
+function loadWasm(requested) {
+  if (!wasmReady) {
+    wasmReady = (async () => {
+      variant = pickVariant(requested);
+      // Both imports written out in full so that bundlers emit both builds.
+      const glue = variant === 'relaxed-simd' ? await import('./web-relaxed/valuation_wasm.js') : await import('./web/valuation_wasm.js');
+      ({ Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords } = glue);
+      return glue.default();
+    })();
+  }
+  return wasmReady;
+}
 let embedder = null;
 let dead = false;
 let current = null;
@@ -36,7 +52,7 @@ self.onmessage = async ({ data }) => {
   }
   let wasm;
   try {
-    wasm = await wasmReady;
+    wasm = await loadWasm(data.type === 'init' ? data.wasm : undefined);
   } catch (e) {
     // Otherwise an unhandled rejection: the page would wait forever.
     const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
@@ -68,7 +84,7 @@ async function start({ model, embed }) {
   try {
     const files = await loadModel(model, (p) => self.postMessage({ type: 'model-progress', ...p }));
     embedder = new Embedder(files.config, files.tokenizer, files.weights, { ...embed, precision: files.model.precision });
-    self.postMessage({ type: 'ready', model: { id: files.model.id, precision: embedder.precision, weightsSha256: embedder.weightsSha256, dim: embedder.dim } });
+    self.postMessage({ type: 'ready', model: { id: files.model.id, precision: embedder.precision, weightsSha256: embedder.weightsSha256, dim: embedder.dim, wasm: variant } });
   } catch (e) {
     self.postMessage({ type: 'init-error', error: crashInfo(e) ?? toWire(e) });
   }

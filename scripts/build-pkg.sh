@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package: the release wasm (wasm-pack --target web) into pkg/web, the int8 model
+# Builds the npm package: the release wasm (wasm-pack --target web) twice — the simd128 build
+# into pkg/web and the relaxed-SIMD build into pkg/web-relaxed (each with its own JS glue; the
+# package loads the relaxed one where the engine has relaxed SIMD; same reports) — the int8 model
 # files into pkg/model (scripts/package-model.mjs), then packs pkg/ into
 # target/pkg/dataunion-valuation-<version>.tgz, which www/ and the tests install the way a user
 # installs from the registry. Usage: scripts/build-pkg.sh [--skip-wasm]
@@ -7,14 +9,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if [[ ${1:-} != --skip-wasm ]]; then
+build() { # OUT_DIR [cargo args]
+  local out=$1
+  shift
   (cd crates/valuation-wasm &&
-    wasm-pack build --release --target web --mode no-install --out-dir "$PWD/../../pkg/web" --out-name valuation_wasm)
+    wasm-pack build --release --target web --mode no-install --out-dir "$out" --out-name valuation_wasm -- "$@")
+}
+
+if [[ ${1:-} != --skip-wasm ]]; then
+  build "$PWD/pkg/web"
+  # Only valuation-core and the bindings are rebuilt for the second variant (a feature, not
+  # RUSTFLAGS, selects it), so the dependencies compile once.
+  build "$PWD/pkg/web-relaxed" --features relaxed-simd
 fi
 node scripts/package-model.mjs "$(scripts/fetch-model.sh)"
 # wasm-pack's own .gitignore ('*') and package.json would hide the files from npm pack and
 # shadow the real package manifest.
 rm -f pkg/web/.gitignore pkg/web/package.json pkg/web/README.md
+rm -f pkg/web-relaxed/.gitignore pkg/web-relaxed/package.json pkg/web-relaxed/README.md
+for f in pkg/web/valuation_wasm_bg.wasm pkg/web-relaxed/valuation_wasm_bg.wasm; do
+  echo "build-pkg: $f: $(wc -c < "$f") bytes, $(gzip -9c "$f" | wc -c) gzipped" >&2
+done
 mkdir -p target/pkg
 rm -f target/pkg/*.tgz
 (cd pkg && npm pack --silent --pack-destination ../target/pkg >/dev/null)

@@ -2,7 +2,8 @@
 
 mod common;
 
-use valuation_core::embed::cosine;
+use valuation_core::embed::{cosine, sha256_hex};
+use valuation_core::{ModelSpec, Precision};
 
 fn min_cosine(a: &[Vec<f32>], b: &[Vec<f32>]) -> (f32, usize) {
     assert_eq!(a.len(), b.len());
@@ -44,4 +45,37 @@ fn batched_and_single_runs_agree_and_repeat_exactly() {
         batched, again,
         "same input and options must give identical bits"
     );
+}
+
+#[test]
+fn int8_encoder_stays_close_to_sentence_transformers() {
+    let corpus = common::corpus();
+    let reference = common::reference_embeddings();
+    let ours = common::embedder_of(Precision::Int8, 8).embed(&corpus).unwrap();
+    let (min, at) = min_cosine(&ours, &reference);
+    let mean = ours.iter().zip(&reference).map(|(a, b)| cosine(a, b)).sum::<f32>() / 1000.0;
+    println!("int8: min cosine {min:.6} (line {}), mean {mean:.6} over 1000 sentences", at + 1);
+    assert!(min >= 0.995, "line {}: cosine {min}", at + 1);
+}
+
+#[test]
+fn int8_vectors_do_not_depend_on_batching_at_all() {
+    // Texts are never padded and each token row is computed alone: equal bits, not just close.
+    let corpus: Vec<String> = common::corpus().into_iter().take(64).collect();
+    for precision in [Precision::Int8, Precision::F32] {
+        let single = common::embedder_of(precision, 1).embed(&corpus).unwrap();
+        let batched = common::embedder_of(precision, 16).embed(&corpus).unwrap();
+        assert_eq!(single, batched, "{precision:?}: batch 1 vs 16");
+        let split = [&corpus[..10], &corpus[10..]].map(|part| common::embedder_of(precision, 8).embed(part).unwrap()).concat();
+        assert_eq!(single, split, "{precision:?}: one call vs two");
+    }
+}
+
+#[test]
+fn quantiser_is_deterministic_and_matches_the_pinned_hash() {
+    let m = common::model_bytes();
+    let again = valuation_core::embed::quantize_weights(&m.config, &m.weights).unwrap();
+    assert_eq!(again, m.int8_weights);
+    assert_eq!(sha256_hex(&again), ModelSpec::default().int8_weights_sha256, "re-pin ModelSpec::int8_weights_sha256");
+    assert!(m.int8_weights.len() <= 25_000_000, "int8 file is {} bytes", m.int8_weights.len());
 }

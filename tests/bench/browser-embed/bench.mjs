@@ -2,7 +2,10 @@
 // and prints one row per batch size. Started by run.sh, which serves the page, the package and
 // the model and then runs the transformers.js anchor in the same run.
 //   node bench.mjs --url URL --corpus FILE --reference FILE --out FILE [--batches 1,8]
+//                  [--precisions int8,f32] [--variants relaxed-simd,simd128]
 //                  [--repeats 3] [--warmup 100] [--limit 0]
+// One row per precision × wasm build × batch size; each row is a fresh page and worker, so its
+// cold start includes wasm init, the model fetch and the model load.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -19,6 +22,9 @@ if (limit) sentences = sentences.slice(0, limit);
 const refBytes = fs.readFileSync(opt('reference'));
 const ref = new Float32Array(refBytes.buffer, refBytes.byteOffset, refBytes.byteLength / 4);
 const batches = opt('batches', '1,8').split(',').map(Number);
+const precisions = opt('precisions', 'int8,f32').split(',');
+const variants = opt('variants', 'relaxed-simd,simd128').split(',');
+const configs = precisions.flatMap((precision) => variants.flatMap((variant) => batches.map((batch) => ({ precision, variant, batch }))));
 const repeats = Number(opt('repeats', '3'));
 const warmup = Number(opt('warmup', '100'));
 
@@ -43,11 +49,11 @@ const browser = await chromium.launch({
 });
 const results = { date: new Date().toISOString(), browser: browser.version(), n: sentences.length, configs: [] };
 try {
-  for (const batch of batches) {
+  for (const { precision, variant, batch } of configs) {
     const page = await browser.newPage();
     await page.route((u) => !u.hostname.startsWith('127.0.0.1'), (r) => r.abort());
     await page.goto(opt('url'));
-    const row = await page.evaluate(async ({ sentences, batch, repeats, warmup }) => {
+    const row = await page.evaluate(async ({ sentences, batch, repeats, warmup, precision, variant }) => {
       const w = new Worker('/worker.js', { type: 'module' });
       const ask = (msg) => new Promise((resolve, reject) => {
         w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data));
@@ -55,18 +61,18 @@ try {
         w.postMessage(msg);
       });
       const t0 = performance.now();
-      const { coldStartMs, phases } = await ask({ cmd: 'load' });
+      const { coldStartMs, phases } = await ask({ cmd: 'load', precision, variant });
       const workerToReadyMs = performance.now() - t0;
       const run = await ask({ cmd: 'run', sentences, batch, repeats, warmup });
       w.terminate();
       return { coldStartMs, phases, workerToReadyMs, ...run, embeddings: Array.from(run.embeddings) };
-    }, { sentences, batch, repeats, warmup });
+    }, { sentences, batch, repeats, warmup, precision, variant });
     await page.close();
     const medianMs = median(row.timesMs);
     const accuracy = cosines(Float32Array.from(row.embeddings));
-    results.configs.push({ batch, coldStartMs: row.coldStartMs, coldStartPhases: row.phases, workerToReadyMs: row.workerToReadyMs,
+    results.configs.push({ precision, variant, batch, profile: row.profile, coldStartMs: row.coldStartMs, coldStartPhases: row.phases, workerToReadyMs: row.workerToReadyMs,
       timesMs: row.timesMs, medianMs, sentPerSec: sentences.length / (medianMs / 1000), accuracy });
-    console.error(`[bench] batch ${batch}: ${(sentences.length / (medianMs / 1000)).toFixed(1)} sentences/s`);
+    console.error(`[bench] ${precision} ${variant} batch ${batch}: ${(sentences.length / (medianMs / 1000)).toFixed(1)} sentences/s, min cos ${accuracy.min.toFixed(6)}`);
   }
 } finally {
   await browser.close();

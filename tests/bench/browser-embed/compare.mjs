@@ -7,8 +7,10 @@ const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8'));
 const anchor = JSON.parse(fs.readFileSync(anchorFile, 'utf8'));
 
 const rows = ours.configs.map((c) => ({
-  system: `valuation-wasm f32, batch ${c.batch}${c.batch > 1 ? ' (length-grouped)' : ''}`,
+  system: `valuation-wasm ${c.precision} ${c.variant}, batch ${c.batch}`,
+  precision: c.precision, batch: c.batch,
   sentPerSec: c.sentPerSec, coldStartMs: c.coldStartMs, cosMean: c.accuracy.mean, cosMin: c.accuracy.min,
+  downloadBytes: c.coldStartPhases?.downloadBytes,
 }));
 const anchors = [];
 for (const c of anchor.configs) {
@@ -30,7 +32,11 @@ for (const r of rows) {
 }
 for (const c of ours.configs) {
   const p = c.coldStartPhases || {};
-  console.log(`cold start of batch ${c.batch}: wasm init ${f(p.wasmInitMs, 0)} ms, model fetch ${f(p.modelFetchMs, 0)} ms, model load ${f(p.modelLoadMs, 0)} ms`);
+  console.log(`cold start of ${c.precision} ${c.variant} batch ${c.batch}: wasm init ${f(p.wasmInitMs, 0)} ms, model fetch ${f(p.modelFetchMs, 0)} ms (${f((p.downloadBytes || 0) / 1e6, 1)} MB), model load ${f(p.modelLoadMs, 0)} ms`);
+}
+for (const c of ours.configs.filter((c) => c.profile)) {
+  const shares = c.profile.ms.map(([op, ms]) => `${op} ${f((100 * ms) / c.profile.total_ms, 1)}%`).join(', ');
+  console.log(`profile of ${c.precision} ${c.variant} batch ${c.batch}: ${shares}`);
 }
 console.log('\nratios (ours ÷ transformers.js; speed > 1 is faster, cold start < 1 is faster):');
 for (const o of rows.filter((r) => r.system.startsWith('valuation'))) {
@@ -38,3 +44,18 @@ for (const o of rows.filter((r) => r.system.startsWith('valuation'))) {
     console.log(`  ${o.system} vs ${a.dtype}: speed ×${f(o.sentPerSec / a.sentPerSec, 2)}, cold start ×${f(o.coldStartMs / a.coldStartMs, 2)}`);
   }
 }
+// The issue's targets, each next to the figure it is about (same run).
+const q8 = anchors.find((a) => a.dtype === 'q8');
+const fp32 = anchors.find((a) => a.dtype === 'fp32');
+const best = (precision) => rows.filter((r) => r.precision === precision).sort((a, b) => b.sentPerSec - a.sentPerSec)[0];
+const line = (what, value, target, met) => console.log(`  ${what.padEnd(58)} ${value.padStart(10)}   target ${target.padEnd(10)} ${met ? 'met' : 'MISSED'}`);
+console.log('\ntargets:');
+const i8 = best('int8');
+const f32 = best('f32');
+if (i8 && q8) line(`int8 speed vs transformers.js q8 (${i8.system})`, `×${f(i8.sentPerSec / q8.sentPerSec, 2)}`, '≥ ×2.0', i8.sentPerSec / q8.sentPerSec >= 2);
+if (i8) line('int8 min cosine vs sentence-transformers', f(i8.cosMin, 6), '≥ 0.995', i8.cosMin >= 0.995);
+if (f32 && fp32) line(`f32 speed vs transformers.js fp32 (${f32.system})`, `×${f(f32.sentPerSec / fp32.sentPerSec, 2)}`, '≥ ×2.0', f32.sentPerSec / fp32.sentPerSec >= 2);
+if (f32) line('f32 min cosine vs sentence-transformers', f(f32.cosMin, 6), '≥ 0.9999', f32.cosMin >= 0.9999);
+const i8Cold = rows.filter((r) => r.precision === 'int8').map((r) => r.coldStartMs).sort((a, b) => a - b)[0];
+if (i8Cold && q8) line('int8 cold start vs transformers.js q8 (model served locally)', `×${f(i8Cold / q8.coldStartMs, 2)}`, '≤ ×0.5', i8Cold / q8.coldStartMs <= 0.5);
+if (i8?.downloadBytes) line('int8 first-visit download (config + tokenizer + weights)', `${f(i8.downloadBytes / 1e6, 1)} MB`, '≤ 25 MB', i8.downloadBytes <= 25e6);

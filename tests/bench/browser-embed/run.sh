@@ -3,11 +3,13 @@
 #
 #   tests/bench/browser-embed/run.sh [--quick]
 #
-# 1. builds the npm package's wasm (wasm-pack --release --target web → pkg/web),
+# 1. builds the npm package (scripts/build-pkg.sh: both wasm builds, the int8 model files),
 # 2. embeds ../shared/fixtures/minilm/corpus.txt in a module Web Worker in headless Chromium
-#    (cold start, sentences/s at batch 1 and length-grouped batch 8, cosine vs sentence-transformers),
+#    for int8 and f32 × the relaxed-SIMD and simd128 builds × batch 1 and 8 (cold start,
+#    sentences/s, cosine vs sentence-transformers, a profile per op class),
 # 3. runs ../shared/bench/anchor/run.sh (transformers.js 4.3.1, q8 and fp32, one thread, batch 1),
-# 4. prints both and the ratios. Results JSON: tests/bench/out/.
+# 4. prints both, the ratios and each target of the performance issue next to its figure.
+# Results JSON: tests/bench/out/.
 # --quick: 200 sentences, 1 pass (a smoke run; the figures are not for reporting).
 # A benchmark, not a test: it asserts nothing about speed. Run it on an otherwise idle machine.
 set -euo pipefail
@@ -29,9 +31,8 @@ fi
 "$ROOT/scripts/setup.sh"
 MODEL=$("$ROOT/scripts/fetch-model.sh")
 
-echo "== building pkg/web (wasm-pack --release --target web)" >&2
-(cd "$ROOT/crates/valuation-wasm" &&
-  wasm-pack build --release --target web --mode no-install --out-dir "$ROOT/pkg/web" --out-name valuation_wasm)
+echo "== building the package (both wasm builds, the int8 model files)" >&2
+"$ROOT/scripts/build-pkg.sh" >/dev/null
 
 if [[ ! -d $DRIVER/node_modules/playwright-core ]]; then
   mkdir -p "$DRIVER"
@@ -40,7 +41,7 @@ fi
 
 mkdir -p "$OUT"
 PORT_FILE=$(mktemp)
-node "$HERE/server.mjs" "$PORT_FILE" "/=$HERE/web" "/pkg=$ROOT/pkg/web" "/model=$MODEL" &
+node "$HERE/server.mjs" "$PORT_FILE" "/=$HERE/web" "/pkg=$ROOT/pkg/web" "/model=$MODEL" "/model-int8=$ROOT/pkg/model" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
 for _ in $(seq 50); do [[ -s $PORT_FILE ]] && break; sleep 0.1; done

@@ -2,7 +2,7 @@ use sha2::{Digest, Sha256};
 
 use super::Precision;
 
-const INT8_SHA256: &str = "6d408679e4f9f6a34456cef2b3eb85a8458d89228b38c57609febb323f5ad967";
+const INT8_SHA256: &str = "449dec083628230fc8a511622cbce3a70a71b40bb415ce6431e8714181287a99";
 
 /// The three files a sentence-transformers BERT model needs, as bytes.
 ///

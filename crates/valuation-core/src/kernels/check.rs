@@ -38,20 +38,20 @@ pub fn gemm_f32(m: usize, n: usize, k: usize) -> Result<(), String> {
     }
 }
 
-pub fn gemm_i8(m: usize, n: usize, k: usize) -> Result<(), String> {
+pub fn gemm_i8(m: usize, n: usize, k: usize, qmax: u8) -> Result<(), String> {
     let mut next = lcg(m * 7919 + n * 31 + k);
     let x: Vec<f32> = (0..m * k).map(|_| next() * 4.0).collect();
     let w: Vec<i8> = (0..n * k).map(|_| (next() * 127.0) as i8).collect();
     let scales: Vec<f32> = (0..n).map(|_| next().abs() / 64.0).collect();
     let bias: Vec<f32> = (0..n).map(|_| next()).collect();
     let mut q = QuantRows::default();
-    q.quantize(&x, m, k);
+    q.quantize(&x, m, k, qmax);
     let mut y = vec![f32::NAN; m * n];
     PackedI8::new(&w, &scales, &bias, n, k).forward(&q, &mut y);
     if same_bits(&y, &gemm_i8::reference(&q, k, &w, &scales, &bias, n)) {
         Ok(())
     } else {
-        Err(format!("gemm_i8 {m}x{n}x{k} differs from its reference"))
+        Err(format!("gemm_i8 {m}x{n}x{k} (activations 0..={qmax}) differs from its reference"))
     }
 }
 
@@ -76,11 +76,11 @@ pub fn quantize() -> Result<(), String> {
         for special in [(len / 2, f32::NAN), (len / 3, -0.0)] {
             row[special.0] = special.1;
         }
-        for variant in [row.clone(), row.iter().map(|v| v.abs()).collect(), vec![-2.5; len]] {
+        for (variant, qmax) in [(row.clone(), 255), (row.iter().map(|v| v.abs()).collect(), 127), (vec![-2.5; len], 127)] {
             let mut out = vec![0u8; len];
-            let (scale, zero) = super::quantize_rows::quantize_row(&variant, &mut out);
+            let (scale, zero) = super::quantize_rows::quantize_row(&variant, &mut out, qmax);
             if (out, scale.to_bits(), zero) != {
-                let (q, s, z) = super::quantize_rows::reference(&variant);
+                let (q, s, z) = super::quantize_rows::reference(&variant, qmax);
                 (q, s.to_bits(), z)
             } {
                 return Err(format!("quantize_row differs from its reference (length {len})"));
@@ -94,7 +94,8 @@ pub fn quantize() -> Result<(), String> {
 pub fn all() -> Result<(), String> {
     for (m, n, k) in SHAPES {
         gemm_f32(m, n, k)?;
-        gemm_i8(m, n, k)?;
+        gemm_i8(m, n, k, 255)?;
+        gemm_i8(m, n, k, 127)?;
     }
     quantize()?;
     gelu()

@@ -4,8 +4,9 @@
 //!
 //! Weight layout: output channels in panels of [`NR`]; a panel holds, for each block of 16 k,
 //! its NR channels' 16 bytes one after the other. The wasm kernel widens 8 bytes at a time to
-//! i16 and uses `i32x4.dot_i16x8_s`; on x86-64 the same with SSE2's `pmaddwd`; elsewhere a
-//! portable loop.
+//! i16 and uses `i32x4.dot_i16x8_s`; the relaxed-SIMD build (feature `relaxed-simd`) multiplies
+//! all 16 at once with `i32x4.relaxed_dot_i8x16_i7x16_add_s` when the activations are 7-bit; on
+//! x86-64 SSE2's `pmaddwd`; elsewhere a portable loop. All give the same integers.
 
 use super::quantize_rows::{QuantRows, K_BLOCK};
 
@@ -71,12 +72,12 @@ impl PackedI8 {
             let width = NR.min(n - n0);
             let mut r = 0;
             while r + MR <= m {
-                let acc = tile::<MR>(&x.data[r * kp..], kp, panel, blocks);
+                let acc = tile::<MR>(&x.data[r * kp..], kp, panel, blocks, x.qmax);
                 self.store(&acc, x, y, r, n0, width);
                 r += MR;
             }
             while r < m {
-                let acc = tile::<1>(&x.data[r * kp..], kp, panel, blocks);
+                let acc = tile::<1>(&x.data[r * kp..], kp, panel, blocks, x.qmax);
                 self.store(&acc, x, y, r, n0, width);
                 r += 1;
             }
@@ -103,8 +104,14 @@ fn epilogue(acc: i32, zero: i32, x_scale: f32, col_sum: i32, w_scale: f32, bias:
 }
 
 #[inline(always)]
-fn tile<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize) -> [[i32; NR]; R] {
+#[allow(unused_variables)]
+fn tile<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize, qmax: u8) -> [[i32; NR]; R] {
     assert!(x.len() >= (R - 1) * kp + kp && panel.len() >= blocks * NR * K_BLOCK && kp == blocks * K_BLOCK);
+    #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+    if qmax <= 127 {
+        // SAFETY: as below; activations in 0..=127 (QuantRows::qmax) keep the result exact.
+        return unsafe { tile_relaxed::<R>(x.as_ptr(), kp, panel.as_ptr(), blocks) };
+    }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     // SAFETY: the assert bounds every read (R rows of kp bytes, blocks·NR·16 weight bytes).
     unsafe {
@@ -156,8 +163,16 @@ unsafe fn tile_simd128<const R: usize>(x: *const u8, kp: usize, panel: *const i8
             }
         }
     }
+    horizontal::<R>(&acc)
+}
+
+/// Each accumulator's four lanes summed (exact: integers).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn horizontal<const R: usize>(acc: &[[core::arch::wasm32::v128; NR]; R]) -> [[i32; NR]; R] {
+    use core::arch::wasm32::*;
     let mut out = [[0i32; NR]; R];
-    for (o, a) in out.iter_mut().zip(&acc) {
+    for (o, a) in out.iter_mut().zip(acc) {
         for (oj, &v) in o.iter_mut().zip(a) {
             *oj = i32x4_extract_lane::<0>(v)
                 .wrapping_add(i32x4_extract_lane::<1>(v))
@@ -166,6 +181,29 @@ unsafe fn tile_simd128<const R: usize>(x: *const u8, kp: usize, panel: *const i8
         }
     }
     out
+}
+
+/// 16 products per instruction with `i32x4.relaxed_dot_i8x16_i7x16_add_s`: exact, and the same on
+/// every CPU, because the second operand (the activations) is in 0..=127.
+#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+#[target_feature(enable = "relaxed-simd")]
+unsafe fn tile_relaxed<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+    use core::arch::wasm32::*;
+    let mut acc = [[i32x4_splat(0); NR]; R];
+    for b in 0..blocks {
+        let wp = panel.add(b * NR * K_BLOCK);
+        let mut w = [i32x4_splat(0); NR];
+        for (j, wj) in w.iter_mut().enumerate() {
+            *wj = v128_load(wp.add(j * K_BLOCK) as *const v128);
+        }
+        for (r, row) in acc.iter_mut().enumerate() {
+            let a = v128_load(x.add(r * kp + b * K_BLOCK) as *const v128);
+            for (o, &wj) in row.iter_mut().zip(&w) {
+                *o = i32x4_relaxed_dot_i8x16_i7x16_add(wj, a, *o);
+            }
+        }
+    }
+    horizontal::<R>(&acc)
 }
 
 /// The same integers with SSE2's `pmaddwd` (the CLI's path on x86-64).

@@ -15,7 +15,9 @@ pub mod quantize_rows;
 
 /// Which instruction set the kernels of this build use, for benchmarks and reports.
 pub const fn variant() -> &'static str {
-    if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+    if cfg!(all(target_arch = "wasm32", feature = "relaxed-simd")) {
+        "wasm-relaxed-simd"
+    } else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
         "wasm-simd128"
     } else if cfg!(target_arch = "wasm32") {
         "wasm-scalar"

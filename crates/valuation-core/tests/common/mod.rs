@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec};
+use valuation_core::embed::quantize_weights;
+use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec, Precision};
 
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -47,6 +48,8 @@ pub struct ModelBytes {
     pub config: Vec<u8>,
     pub tokenizer: Vec<u8>,
     pub weights: Vec<u8>,
+    /// The int8 file, made from `weights` by the quantiser (as `valuation quantize` does).
+    pub int8_weights: Vec<u8>,
 }
 
 impl ModelBytes {
@@ -64,21 +67,43 @@ pub fn model_bytes() -> &'static ModelBytes {
     BYTES.get_or_init(|| {
         let dir = model_dir();
         let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+        let (config, weights) = (read(ModelSpec::CONFIG_FILE), read(ModelSpec::WEIGHTS_FILE));
+        let int8_weights = quantize_weights(&config, &weights).expect("the real model quantises");
         ModelBytes {
-            config: read(ModelSpec::CONFIG_FILE),
+            config,
             tokenizer: read(ModelSpec::TOKENIZER_FILE),
-            weights: read(ModelSpec::WEIGHTS_FILE),
+            weights,
+            int8_weights,
         }
     })
 }
 
+impl ModelBytes {
+    pub fn files_of(&self, precision: Precision) -> ModelFiles<'_> {
+        ModelFiles {
+            weights_safetensors: match precision {
+                Precision::F32 => &self.weights,
+                Precision::Int8 => &self.int8_weights,
+            },
+            ..self.files()
+        }
+    }
+}
+
+/// The f32 encoder (sentence-transformers' vectors).
 pub fn embedder(batch_size: usize) -> Embedder {
+    embedder_of(Precision::F32, batch_size)
+}
+
+/// The encoder of `precision`, held to the default model's pinned hash of that file.
+pub fn embedder_of(precision: Precision, batch_size: usize) -> Embedder {
     let options = EmbedOptions {
         batch_size,
-        expected_weights_sha256: Some(ModelSpec::default().weights_sha256),
+        expected_weights_sha256: Some(ModelSpec::default().weights(precision).1.to_string()),
+        precision: Some(precision),
         ..Default::default()
     };
-    Embedder::from_bytes(model_bytes().files(), &options).expect("real model loads")
+    Embedder::from_bytes(model_bytes().files_of(precision), &options).expect("real model loads")
 }
 
 pub fn corpus() -> Vec<String> {

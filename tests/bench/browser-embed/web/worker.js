@@ -5,16 +5,20 @@ let Embedder;
 let files;
 const phases = {};
 
-async function load() {
+// precision 'int8': the package's model files (/model-int8/); 'f32': the f32 folder (/model/).
+// variant: which of the package's two wasm builds.
+async function load(precision, variant) {
   let t = performance.now();
   const glue = await import('/pkg/valuation_wasm.js');
-  await glue.default();
+  await glue.default(variant === 'relaxed-simd' ? { module_or_path: '/pkg/valuation_wasm_relaxed_bg.wasm' } : undefined);
   Embedder = glue.Embedder;
   phases.wasmInitMs = performance.now() - t;
   t = performance.now();
-  const get = async (name) => new Uint8Array(await (await fetch(`/model/${name}`)).arrayBuffer());
-  files = await Promise.all(['config.json', 'tokenizer.json', 'model.safetensors'].map(get));
+  const [dir, weights] = precision === 'int8' ? ['/model-int8', 'model.int8.safetensors'] : ['/model', 'model.safetensors'];
+  const get = async (name) => new Uint8Array(await (await fetch(`${dir}/${name}`)).arrayBuffer());
+  files = await Promise.all(['config.json', 'tokenizer.json', weights].map(get));
   phases.modelFetchMs = performance.now() - t;
+  phases.downloadBytes = files.reduce((n, f) => n + f.length, 0);
 }
 
 function embedder(batchSize) {
@@ -38,7 +42,7 @@ function pass(e, sentences, batch) {
 self.onmessage = async ({ data }) => {
   try {
     if (data.cmd === 'load') {
-      await load();
+      await load(data.precision, data.variant);
       const t = performance.now();
       const e = embedder(1);
       phases.modelLoadMs = performance.now() - t;
@@ -55,8 +59,9 @@ self.onmessage = async ({ data }) => {
         last = pass(e, sentences, batch);
         timesMs.push(last.ms);
       }
+      const profile = batch > 1 ? e.profile(sentences) : null;
       e.free();
-      self.postMessage({ warmupMs: warm.ms, timesMs, embeddings: last.out }, [last.out.buffer]);
+      self.postMessage({ warmupMs: warm.ms, timesMs, profile, embeddings: last.out }, [last.out.buffer]);
     }
   } catch (err) {
     self.postMessage({ error: `${err.code || ''} ${err.message || err}` });

@@ -12,13 +12,14 @@ pub struct Norm {
 
 pub enum Linear {
     F32(PackedF32),
-    I8(PackedI8),
+    /// With the largest value its input is quantised to (255 or 127).
+    I8(PackedI8, u8),
 }
 
 impl Linear {
     /// One layer from several with the same input, outputs side by side (q, k and v become one
     /// `k × 3h` product that reads the input once).
-    pub fn fuse(parts: Vec<(Matrix, Vec<f32>)>, k: usize) -> Result<Linear, EmbedError> {
+    pub fn fuse(parts: Vec<(Matrix, Vec<f32>)>, k: usize, qmax: u8) -> Result<Linear, EmbedError> {
         let n: usize = parts.iter().map(|(_, b)| b.len()).sum();
         let mut bias = Vec::with_capacity(n);
         let int8 = matches!(parts.first(), Some((Matrix::I8 { .. }, _)));
@@ -35,7 +36,7 @@ impl Linear {
             }
         }
         Ok(if int8 {
-            Linear::I8(PackedI8::new(&wq, &scales, &bias, n, k))
+            Linear::I8(PackedI8::new(&wq, &scales, &bias, n, k), qmax)
         } else {
             Linear::F32(PackedF32::new(&wf, &bias, n, k))
         })

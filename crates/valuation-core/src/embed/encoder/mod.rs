@@ -95,19 +95,19 @@ impl Encoder {
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for l in 0..config.num_hidden_layers {
             let p = format!("encoder.layer.{l}");
-            let linear = |names: &[&str], n: usize, k: usize| -> Result<Linear, EmbedError> {
+            let linear = |names: &[&str], n: usize, k: usize, which: usize| -> Result<Linear, EmbedError> {
                 let mut parts = Vec::new();
                 for name in names {
                     parts.push((t.matrix(&format!("{p}.{name}.weight"), n, k)?, t.f32(&format!("{p}.{name}.bias"), &[n])?));
                 }
-                Linear::fuse(parts, k)
+                Linear::fuse(parts, k, t.activation_max().map_or(0, |a| a[which]))
             };
             layers.push(Layer {
-                qkv: linear(&["attention.self.query", "attention.self.key", "attention.self.value"], h, h)?,
-                attn_out: linear(&["attention.output.dense"], h, h)?,
+                qkv: linear(&["attention.self.query", "attention.self.key", "attention.self.value"], h, h, 0)?,
+                attn_out: linear(&["attention.output.dense"], h, h, 1)?,
                 norm1: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                ffn_in: linear(&["intermediate.dense"], i, h)?,
-                ffn_out: linear(&["output.dense"], h, i)?,
+                ffn_in: linear(&["intermediate.dense"], i, h, 2)?,
+                ffn_out: linear(&["output.dense"], h, i, 3)?,
                 norm2: norm(&format!("{p}.output.LayerNorm"))?,
             });
         }
@@ -212,8 +212,8 @@ impl Encoder {
         };
         match layer {
             Linear::F32(l) => l.forward(x, m, y),
-            Linear::I8(l) => {
-                s.quant.quantize(x, m, l.k());
+            Linear::I8(l, qmax) => {
+                s.quant.quantize(x, m, l.k(), *qmax);
                 if let Some(p) = &mut s.profiler {
                     p.mark(Op::Quantize);
                 }

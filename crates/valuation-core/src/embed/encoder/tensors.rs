@@ -11,11 +11,17 @@ pub const FORMAT_KEY: &str = "format";
 pub const INT8_FORMAT: &str = "dataunion-valuation-int8-v1";
 /// Suffix of a quantised tensor's per-row scale (`<name>_scale`).
 pub const SCALE_SUFFIX: &str = "_scale";
+/// Metadata key: the width in bits (8 or 7) of the activations entering each linear layer of a
+/// block, in order q/k/v, attention output, FFN in, FFN out — e.g. "8,7,7,7".
+pub const ACTIVATION_BITS_KEY: &str = "activation_bits";
+
+/// Largest quantised activation per linear layer of a block (q/k/v, attention out, FFN in, FFN out).
+pub type ActivationMax = [u8; 4];
 
 pub struct Tensors<'a> {
     inner: SafeTensors<'a>,
     prefix: &'static str,
-    int8: bool,
+    int8: Option<ActivationMax>,
 }
 
 /// An `rows × cols` matrix as stored: f32, or int8 with one f32 scale per row.
@@ -31,11 +37,11 @@ fn invalid(msg: impl Into<String>) -> EmbedError {
 impl<'a> Tensors<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Self, EmbedError> {
         let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| invalid(e.to_string()))?;
-        let int8 = meta
-            .metadata()
-            .as_ref()
-            .and_then(|m| m.get(FORMAT_KEY))
-            .is_some_and(|f| f == INT8_FORMAT);
+        let metadata = meta.metadata().clone().unwrap_or_default();
+        let int8 = match metadata.get(FORMAT_KEY) {
+            Some(f) if f == INT8_FORMAT => Some(parse_bits(metadata.get(ACTIVATION_BITS_KEY))?),
+            _ => None,
+        };
         let inner = SafeTensors::deserialize(bytes).map_err(|e| invalid(e.to_string()))?;
         // Checkpoints saved from BertModel have no prefix; from a task model, "bert.".
         let prefix = if inner.tensor("embeddings.word_embeddings.weight").is_ok() {
@@ -47,6 +53,11 @@ impl<'a> Tensors<'a> {
     }
 
     pub fn is_int8(&self) -> bool {
+        self.int8.is_some()
+    }
+
+    /// For the int8 file: the activation range of each linear layer's input.
+    pub fn activation_max(&self) -> Option<ActivationMax> {
         self.int8
     }
 
@@ -77,7 +88,7 @@ impl<'a> Tensors<'a> {
 
     /// A `rows × cols` matrix: int8 + scales in the int8 file, f32 otherwise.
     pub fn matrix(&self, name: &str, rows: usize, cols: usize) -> Result<Matrix, EmbedError> {
-        if !self.int8 {
+        if self.int8.is_none() {
             return Ok(Matrix::F32(self.f32(name, &[rows, cols])?));
         }
         let view = self.view(name, &[rows, cols])?;
@@ -94,4 +105,26 @@ impl<'a> Tensors<'a> {
         }
         Ok(Matrix::I8 { q, scales })
     }
+}
+
+fn parse_bits(value: Option<&String>) -> Result<ActivationMax, EmbedError> {
+    let value = value.ok_or_else(|| invalid(format!("the int8 file has no {ACTIVATION_BITS_KEY}")))?;
+    let bits: Vec<&str> = value.split(',').collect();
+    let mut out = [0u8; 4];
+    if bits.len() != out.len() {
+        return Err(invalid(format!("{ACTIVATION_BITS_KEY} must list 4 widths, got {value:?}")));
+    }
+    for (o, b) in out.iter_mut().zip(bits) {
+        *o = match b.trim() {
+            "8" => 255,
+            "7" => 127,
+            _ => return Err(invalid(format!("{ACTIVATION_BITS_KEY}: widths are 8 or 7, got {value:?}"))),
+        };
+    }
+    Ok(out)
+}
+
+/// The metadata value for activation widths given as bit counts.
+pub fn format_bits(bits: &[u8; 4]) -> String {
+    bits.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
 }
