@@ -20,15 +20,25 @@ export declare class ValuationError extends Error {
   readonly code: ValuationErrorCode;
 }
 
+/** The encoder: int8 (default; 23.9 MB of files shipped in the package) or f32 (sentence-transformers'
+ * vectors; 91 MB of weights from the Hugging Face hub unless `baseUrl` says otherwise). */
+export type Precision = 'int8' | 'f32';
+
+/** Which wasm build runs: `'auto'` picks relaxed SIMD where the engine has it. Same reports. */
+export type WasmBuild = 'auto' | 'simd128' | 'relaxed-simd';
+
 /** Where the model comes from. Omitted fields take the defaults of `DEFAULT_MODEL`. */
 export interface ModelSource {
-  /** Written into every report; a non-default id drops the default weights hash. */
+  /** Written into every report; a non-default id drops the default weights hashes. */
   id?: string;
-  /** Folder URL holding the files (Hugging Face hub layout by default, or your CDN). */
+  /** Default `'int8'`; a report names the precision it was made with. */
+  precision?: Precision;
+  /** Folder URL holding config.json, tokenizer.json and the precision's weights file. Default:
+   * the package's own files for int8, the Hugging Face hub for f32. */
   baseUrl?: string;
-  files?: { config?: string; tokenizer?: string; weights?: string };
+  files?: { config?: string; tokenizer?: string; weights?: string; int8Weights?: string };
   /** Lowercase hex SHA-256 per file; a mismatch is `weights_hash_mismatch` and nothing is cached. */
-  sha256?: { config?: string; tokenizer?: string; weights?: string };
+  sha256?: { config?: string; tokenizer?: string; weights?: string; int8Weights?: string };
   /** Cache Storage name. */
   cacheName?: string;
   /** `false` disables caching. */
@@ -51,6 +61,8 @@ export interface ValuatorOptions {
   workers?: number | 'auto';
   /** Texts per model call (default 8). */
   batchSize?: number;
+  /** Default `'auto'`. */
+  wasm?: WasmBuild;
   onModelProgress?: (progress: ModelProgress) => void;
   /** Your own worker, e.g. `() => new Worker(new URL('@dataunion/valuation/worker', import.meta.url), { type: 'module' })`. */
   createWorker?: () => Worker;
@@ -86,6 +98,9 @@ export interface ModelInfo {
   id: string;
   weightsSha256: string;
   dim: number;
+  precision: Precision;
+  /** The wasm build the workers run. */
+  wasm: 'simd128' | 'relaxed-simd';
 }
 
 export interface Valuator {

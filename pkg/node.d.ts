@@ -21,13 +21,21 @@ export interface NodeValuator {
   /** True when `report` is exactly what these bytes and options give. */
   verify(bytes: Uint8Array, report: unknown, options?: NodeValuateOptions): boolean;
   readonly weightsSha256: string;
+  readonly precision: 'int8' | 'f32';
+  /** The wasm build this process runs. */
+  readonly wasm: 'simd128' | 'relaxed-simd';
   dispose(): void;
 }
 
-export declare function createNodeValuator(options: {
-  /** Folder with config.json, tokenizer.json and model.safetensors. */
-  modelDir: string;
+export declare function createNodeValuator(options?: {
+  /** Default `'int8'`. */
+  precision?: 'int8' | 'f32';
+  /** Folder with config.json, tokenizer.json and the weights (model.int8.safetensors, else made from
+   * model.safetensors; f32: model.safetensors). int8 default: the package's own files; f32 needs it. */
+  modelDir?: string;
   batchSize?: number;
+  /** Default `'auto'` (relaxed SIMD where this Node has it). One build per process. */
+  wasm?: 'auto' | 'simd128' | 'relaxed-simd';
   /** Default: the default model's known hash; `null` accepts any weights. */
   expectedWeightsSha256?: string | null;
 }): Promise<NodeValuator>;
@@ -35,7 +43,8 @@ export declare function createNodeValuator(options: {
 export declare function verify(
   bytes: Uint8Array,
   report: unknown,
-  options: NodeValuateOptions & { modelDir: string },
+  /** The precision is the one the report names unless given. */
+  options?: NodeValuateOptions & { modelDir?: string; precision?: 'int8' | 'f32' },
 ): Promise<boolean>;
 
 /** createSubmitter() for Node: the same client over Node's fetch; the outbox is in memory unless

@@ -70,13 +70,13 @@ prepare() {
     TGZ=$(realpath "$VALUATION_PKG_TGZ")
   else
     TGZ=$(ls target/pkg/dataunion-valuation-*.tgz 2>/dev/null | head -n1 || true)
-    local newer="" wasm=pkg/web/valuation_wasm_bg.wasm
+    local newer="" wasm=pkg/web-relaxed/valuation_wasm_bg.wasm
     # The Rust against the wasm it was built into (a JS-only repack leaves that alone), then the
     # package's JS against the tarball.
     if [[ -n $TGZ && -f $wasm ]]; then
-      newer=$(find Cargo.toml Cargo.lock crates/valuation-{core,submit,wasm}/{Cargo.toml,src} crates/valuation-wasm/build.rs \
+      newer=$(find Cargo.toml Cargo.lock .cargo crates/valuation-{core,submit,wasm}/{Cargo.toml,src} crates/valuation-wasm/build.rs \
         -type f -newer "$wasm" -print -quit)
-      [[ -n $newer ]] || newer=$(find pkg -type f -newer "$TGZ" -not -path 'pkg/web/*' -not -path 'pkg/node/*' \
+      [[ -n $newer ]] || newer=$(find pkg -type f -newer "$TGZ" -not -path 'pkg/web/*' -not -path 'pkg/web-relaxed/*' -not -path 'pkg/model/*' -not -path 'pkg/node/*' \
         -not -path '*/node_modules/*' -print -quit)
     fi
     if [[ -z $TGZ || ! -f $wasm || -n $newer ]]; then
@@ -156,12 +156,8 @@ in_stack() {
   NEXT_PUBLIC_DEMO_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$DEMO_USER" --expires-in 86400)
   export NEXT_PUBLIC_SUPABASE_ANON_KEY NEXT_PUBLIC_DEMO_ACCESS_TOKEN NEXT_PUBLIC_DATASET_ID=$DEMO_DATASET
 
-  # The model from another origin, as from a CDN.
-  start_group "$OUT/model-server.log" node tests/www/model-server.mjs "$(scripts/fetch-model.sh)"
-  for _ in {1..100}; do [[ -s $OUT/model-server.log ]] && break; sleep 0.1; done
-  export NEXT_PUBLIC_MODEL_BASE_URL
-  NEXT_PUBLIC_MODEL_BASE_URL=$(head -n1 "$OUT/model-server.log")
-  [[ $NEXT_PUBLIC_MODEL_BASE_URL == http://127.0.0.1:* ]] || die "the model server did not start: $(cat "$OUT/model-server.log")"
+  # The model: the package's own int8 files, which next build emits as the app's assets.
+  unset NEXT_PUBLIC_MODEL_BASE_URL
 
   say "building the app (next build, Turbopack; log: $OUT/build.log)"
   local t=$SECONDS

@@ -26,6 +26,9 @@ shared=${VALUATION_SHARED:-$PWD/../shared}
 [[ -f $shared/fixtures/minilm/corpus.txt ]] || { echo "shared fixtures missing at $shared (set VALUATION_SHARED)" >&2; exit 1; }
 cargo run --quiet --locked -p valuation-cli -- embed --format f32 "$shared/fixtures/minilm/corpus.txt" > "$native"
 
+step "the int8 weights file (valuation quantize, held to its pinned SHA-256) beside the f32 model"
+cargo run --quiet --locked -p valuation-cli -- quantize
+
 step "native reports of tests/data/score, for the browser-equals-native report test"
 reports=$PWD/target/test-data/reports
 mkdir -p "$reports"

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OUT, ROOT, env, launchBrowser, openTestPage, startServer } from './harness.mjs';
 
+// The model folder as a self-hoster has it: config.json, tokenizer.json, the f32 weights and the
+// int8 file `valuation quantize` wrote there (scripts/test.sh runs it).
 const MODEL = env('VALUATION_MODEL_DIR');
+const INT8 = 'model.int8.safetensors';
 // Must match the domain test.sh gives the native CLI for target/test-data/reports.
 const DOMAIN = 'The government of the United States: Congress, the economy and public policy.';
 
@@ -20,9 +23,9 @@ function badModelDir() {
   const dir = path.join(OUT, 'model-bad');
   fs.mkdirSync(dir, { recursive: true });
   for (const f of ['config.json', 'tokenizer.json']) fs.copyFileSync(path.join(MODEL, f), path.join(dir, f));
-  const weights = fs.readFileSync(path.join(MODEL, 'model.safetensors'));
+  const weights = fs.readFileSync(path.join(MODEL, INT8));
   weights[weights.length - 1] ^= 0xff; // one flipped bit: same size, wrong hash
-  fs.writeFileSync(path.join(dir, 'model.safetensors'), weights);
+  fs.writeFileSync(path.join(dir, INT8), weights);
   return dir;
 }
 
@@ -73,7 +76,8 @@ test('a report equal to the native CLI, progress in order to 100 %, and a second
   assert.deepEqual(cold.progress.at(-1), { phase: 'done', done: 1, total: 1, fraction: 1 });
   const phases = [...new Set(cold.progress.map((p) => p.phase))];
   assert.deepEqual(phases, ['read', 'analyze', 'embed', 'done']);
-  for (const file of ['config.json', 'tokenizer.json', 'model.safetensors']) {
+  assert.equal(cold.report.model.precision, 'int8', 'int8 is the default');
+  for (const file of ['config.json', 'tokenizer.json', INT8]) {
     const last = cold.model.filter((p) => p.file === file).at(-1);
     assert.ok(last && last.loaded === last.total && last.total > 0 && !last.cached, `${file} downloaded to the end`);
   }
@@ -96,7 +100,7 @@ test('a corrupted cached model is detected, evicted and fetched again; a bad dow
     await first.ready();
     first.dispose();
     const cache = await caches.open(DEFAULT_MODEL.cacheName);
-    const url = new URL('/model/model.safetensors', location.href).href;
+    const url = new URL('/model/model.int8.safetensors', location.href).href;
     const good = new Uint8Array(await (await cache.match(url)).arrayBuffer());
     const bad = good.slice();
     bad[1000] ^= 1;
@@ -111,12 +115,13 @@ test('a corrupted cached model is detected, evicted and fetched again; a bad dow
     const third = createValuator({ model: { baseUrl: '/model-bad/' } });
     const error = await third.ready().then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message }));
     third.dispose();
-    const badCached = Boolean(await cache.match(new URL('/model-bad/model.safetensors', location.href).href));
-    return { info, healedOk, error, badCached };
+    const badCached = Boolean(await cache.match(new URL('/model-bad/model.int8.safetensors', location.href).href));
+    return { info, healedOk, error, badCached, pinned: DEFAULT_MODEL.sha256.int8Weights };
   });
-  assert.equal(result.info.weightsSha256, '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db');
+  assert.equal(result.info.weightsSha256, result.pinned);
+  assert.equal(result.info.precision, 'int8');
   assert.ok(result.healedOk, 'the cache holds the good weights again');
-  const weightFetches = requests.filter((u) => u.endsWith('/model/model.safetensors'));
+  const weightFetches = requests.filter((u) => u.endsWith(`/model/${INT8}`));
   assert.equal(new Set(weightFetches).size, 1);
   assert.ok(weightFetches.length >= 2, `weights fetched once to fill the cache and once to heal it (${weightFetches.length})`);
   assert.equal(result.error?.code, 'weights_hash_mismatch', JSON.stringify(result.error));
@@ -237,5 +242,39 @@ test('a panic or out-of-memory inside wasm fails that file alone; the worker is 
   assert.equal(afterPanic.score, before.score, 'the file after the panic is valued, identically');
   assert.ok(['out_of_memory', 'wasm_panic'].includes(oom.code), JSON.stringify(oom));
   assert.equal(afterOom.score, before.score, 'the file after running out of memory is valued');
+  await context.close();
+});
+
+test('the relaxed-SIMD and simd128 builds give the same report; f32 is selectable and named in the report', async () => {
+  const context = await browser.newContext();
+  const { page, requests } = await openPage(context);
+  const result = await page.evaluate(async (domain) => {
+    const { createValuator } = window.valuation;
+    const bytes = new Uint8Array(await (await fetch('/data/speech.txt')).arrayBuffer());
+    const run = async (options) => {
+      const valuator = createValuator({ model: { baseUrl: '/model/', ...options.model }, wasm: options.wasm });
+      const info = await valuator.ready();
+      const report = await valuator.valuate(new File([bytes], 'speech.txt'), { domain });
+      valuator.dispose();
+      return { info, report };
+    };
+    const relaxed = await run({ wasm: 'relaxed-simd' });
+    const simd128 = await run({ wasm: 'simd128' });
+    const auto = await run({});
+    const f32 = await run({ model: { precision: 'f32' } });
+    const bad = await Promise.resolve().then(() => createValuator({ model: { precision: 'fp16' } })).then(() => null, (e) => ({ name: e.name, code: e.code }));
+    return { relaxed, simd128, auto, f32, bad };
+  }, DOMAIN);
+  assert.equal(result.relaxed.info.wasm, 'relaxed-simd');
+  assert.equal(result.simd128.info.wasm, 'simd128');
+  assert.equal(result.auto.info.wasm, 'relaxed-simd', 'Chromium has relaxed SIMD, so auto picks it');
+  assert.deepEqual(result.relaxed.report, result.simd128.report, 'both builds give the same report');
+  const native = JSON.parse(fs.readFileSync(path.join(env('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
+  assert.deepEqual(result.simd128.report, native, 'and it is the native CLI report');
+  assert.equal(result.f32.report.model.precision, 'f32');
+  assert.equal(result.f32.info.weightsSha256, '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db');
+  assert.ok(Math.abs(result.f32.report.score - native.score) <= 1, `f32 ${result.f32.report.score} vs int8 ${native.score}`);
+  assert.ok(requests.some((u) => u.endsWith('/model/model.safetensors')), 'f32 fetches the f32 weights');
+  assert.deepEqual(result.bad, { name: 'ValuationError', code: 'invalid_option' });
   await context.close();
 });

@@ -17,6 +17,7 @@ const TYPES = new Map([
   ['config.json', 'application/json'],
   ['tokenizer.json', 'application/json'],
   ['model.safetensors', 'application/octet-stream'],
+  ['model.int8.safetensors', 'application/octet-stream'],
 ]);
 
 const server = createServer((req, res) => {

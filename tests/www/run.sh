@@ -94,14 +94,9 @@ fi
 [[ -d tests/www/node_modules ]] || (cd tests/www && npm ci --no-audit --no-fund)
 say "dependencies ready in $(ms_since "$t") ms"
 
-# --- the model, from another origin like a CDN ---------------------------------------------------
-start_group "$OUT/model-server.log" node tests/www/model-server.mjs "$VALUATION_MODEL_DIR"
-for _ in {1..100}; do [[ -s $OUT/model-server.log ]] && break; sleep 0.1; done
-MODEL_URL=$(head -n1 "$OUT/model-server.log")
-[[ $MODEL_URL == http://127.0.0.1:* ]] || die "model server did not start: $(cat "$OUT/model-server.log")"
-# Inlined into the page at build time.
-export NEXT_PUBLIC_MODEL_BASE_URL=$MODEL_URL
-say "model served from $MODEL_URL"
+# --- the model: the package's own int8 files, emitted by the bundler as the app's assets ---------
+# (zero config, as a new user gets it; a self-hosted baseUrl is covered by tests/pkg).
+unset NEXT_PUBLIC_MODEL_BASE_URL
 
 # --- the stack: a user (the page's stand-in session) and one dataset per build ------------------------
 export E2E_SUBMIT_USER=e2e00000-0000-4000-8000-0000000000a1

@@ -16,9 +16,12 @@ const DEFAULT_DOMAIN = 'The government of the United States: Congress, the econo
 
 type Status = 'loading model' | 'ready' | 'valuating' | 'done' | `error: ${string}`;
 
-// Inlined at build time; relative URLs are relative to the page.
-function modelBaseUrl(): string {
-  return process.env.NEXT_PUBLIC_MODEL_BASE_URL || '/model/';
+// Inlined at build time. Unset: the package's own int8 model files, which the bundler emits
+// as assets of this app (nothing is fetched from another origin). Set: your own model host,
+// relative URLs relative to the page.
+function modelOptions(): { baseUrl?: string } {
+  const baseUrl = process.env.NEXT_PUBLIC_MODEL_BASE_URL;
+  return baseUrl ? { baseUrl } : {};
 }
 
 function errorCode(e: unknown): string {
@@ -46,7 +49,7 @@ export default function Home() {
   useEffect(() => {
     let live = true; // React's strict mode mounts twice in development: ignore the disposed one.
     const v = createValuator({
-      model: { baseUrl: modelBaseUrl() },
+      model: modelOptions(),
       onModelProgress: (p) => live && setModelFiles((files) => ({ ...files, [p.file]: p })),
     });
     valuator.current = v;

@@ -89,11 +89,20 @@ pub fn run_quantize(explicit: Option<&Path>, output: Option<&Path>) -> Result<()
     let (dir, is_default) = existing_dir(explicit)?;
     let f32_weights = read(&dir, ModelSpec::WEIGHTS_FILE)?;
     let spec = ModelSpec::default();
-    if is_default && sha256_hex(&f32_weights) != spec.weights_sha256 {
+    let is_default_model = sha256_hex(&f32_weights) == spec.weights_sha256;
+    if is_default && !is_default_model {
         bail!("[weights_hash_mismatch] {} is not the default model's f32 weights", dir.display());
     }
     let bytes = quantize_weights(&read(&dir, ModelSpec::CONFIG_FILE)?, &f32_weights)
         .map_err(|e| anyhow::anyhow!("[{}] {e} (model folder {})", e.code(), dir.display()))?;
+    // The default model's int8 file is pinned: a different result means the quantiser changed.
+    if is_default_model && sha256_hex(&bytes) != spec.int8_weights_sha256 {
+        bail!(
+            "[weights_hash_mismatch] the int8 file hashes to {}, pinned {}: re-pin ModelSpec::int8_weights_sha256",
+            sha256_hex(&bytes),
+            spec.int8_weights_sha256
+        );
+    }
     let out = output.map_or_else(|| dir.join(ModelSpec::INT8_WEIGHTS_FILE), Path::to_path_buf);
     write_atomic(&out, &bytes)?;
     println!("{}  {}  {} bytes", sha256_hex(&bytes), out.display(), bytes.len());

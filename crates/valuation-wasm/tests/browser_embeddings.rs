@@ -186,3 +186,12 @@ fn a_100_kb_line_and_invalid_unicode_embed() {
 fn web_sys_log(message: &str) {
     wasm_bindgen_test::console_log!("{message}");
 }
+
+/// Every fast kernel (the wasm simd128 or relaxed-SIMD ones, compiled only here) against its scalar reference,
+/// bit for bit, on odd and real shapes.
+#[wasm_bindgen_test]
+fn kernels_match_their_scalar_references_in_wasm() {
+    let variant = valuation_core::kernels::variant();
+    assert!(variant == "wasm-simd128" || variant == "wasm-relaxed-simd", "{variant}");
+    valuation_core::kernels::check::all().unwrap();
+}

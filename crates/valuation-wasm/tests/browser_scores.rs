@@ -12,9 +12,11 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 const CONFIG: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/config.json"));
 const TOKENIZER: &[u8] =
     include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
+// The int8 file `valuation quantize` wrote beside the f32 weights (scripts/test.sh): the
+// precision the CLI scores with by default.
 const WEIGHTS: &[u8] = include_bytes!(concat!(
     env!("VALUATION_TEST_MODEL_DIR"),
-    "/model.safetensors"
+    "/model.int8.safetensors"
 ));
 
 /// Must match the `--domain` scripts/test.sh passes to `valuation score`.

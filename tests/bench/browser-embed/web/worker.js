@@ -9,8 +9,8 @@ const phases = {};
 // variant: which of the package's two wasm builds.
 async function load(precision, variant) {
   let t = performance.now();
-  const glue = await import('/pkg/valuation_wasm.js');
-  await glue.default(variant === 'relaxed-simd' ? { module_or_path: '/pkg/valuation_wasm_relaxed_bg.wasm' } : undefined);
+  const glue = await import(variant === 'relaxed-simd' ? '/pkg-relaxed/valuation_wasm.js' : '/pkg/valuation_wasm.js');
+  await glue.default();
   Embedder = glue.Embedder;
   phases.wasmInitMs = performance.now() - t;
   t = performance.now();
