@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use valuation_core::score::{ScoreOptions, Staged};
-use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec};
+use valuation_core::{EmbedOptions, Embedder, ModelFiles, ModelSpec, Precision};
 
 /// Counts live heap bytes and their high-water mark: exact, and the same notion as wasm's linear
 /// memory, unlike RSS.
@@ -45,10 +45,15 @@ fn main() {
     let read = |n: &str| {
         std::fs::read(dir.join(n)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(n).display()))
     };
+    // VALUATION_PRECISION=f32 measures the f32 encoder; int8 (default) reads the int8 file.
+    let precision = match std::env::var("VALUATION_PRECISION").as_deref() {
+        Ok("f32") => Precision::F32,
+        _ => Precision::Int8,
+    };
     let (config, tokenizer, weights) = (
         read(ModelSpec::CONFIG_FILE),
         read(ModelSpec::TOKENIZER_FILE),
-        read(ModelSpec::WEIGHTS_FILE),
+        read(ModelSpec::default().weights(precision).0),
     );
     let files = ModelFiles {
         config_json: &config,
@@ -59,6 +64,7 @@ fn main() {
         files,
         &EmbedOptions {
             batch_size: 8,
+            precision: Some(precision),
             ..EmbedOptions::default()
         },
     )

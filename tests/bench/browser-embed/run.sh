@@ -53,7 +53,7 @@ URL="http://127.0.0.1:$(cat "$PORT_FILE")/"
 echo "== ours: valuation-wasm in a module worker" >&2
 node "$HERE/bench.mjs" --url "$URL" --driver "$DRIVER" --corpus "$SHARED/fixtures/minilm/corpus.txt" \
   --reference "$SHARED/fixtures/minilm/reference-sentence-transformers-fp32.f32" \
-  --out "$OUT/ours.json" "${EXTRA[@]}"
+  --out "$OUT/ours.json" "${EXTRA[@]}" ${VALUATION_BENCH_ARGS:-}
 
 echo "== anchor: transformers.js (shared/bench/anchor)" >&2
 ANCHOR_DIR=$CACHE/anchor "$SHARED/bench/anchor/run.sh" --out "$OUT/anchor.json" -- \

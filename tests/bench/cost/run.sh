@@ -21,16 +21,24 @@ sizes=(1 10 100)
 files=()
 for mb in "${sizes[@]}"; do files+=("$DATA/prose-${mb}MB.txt" "$DATA/table-${mb}MB.csv"); done
 
+# Both precisions: int8 (what scoring uses) and f32 (the encoder before int8), same run.
+precisions=(int8 f32)
 echo "== native (release)" >&2
 cargo build --release --locked -p valuation-cli --example cost
+cargo run --release --locked --quiet -p valuation-cli -- --model "$MODEL" quantize >&2
 mkdir -p "$OUT"
-VALUATION_MODEL_DIR=$MODEL target/release/examples/cost "${files[@]}" | sed 's/^{/{"runtime":"native",/' > "$OUT/cost.jsonl"
+: > "$OUT/cost.jsonl"
+for p in "${precisions[@]}"; do
+  VALUATION_PRECISION=$p VALUATION_MODEL_DIR=$MODEL target/release/examples/cost "${files[@]}" |
+    sed "s/^{/{\"runtime\":\"native $p\",/" >> "$OUT/cost.jsonl"
+done
 
-echo "== wasm (release, pkg/web, in Node $(node --version))" >&2
-(cd crates/valuation-wasm &&
-  wasm-pack build --release --target web --mode no-install --out-dir "$ROOT/pkg/web" --out-name valuation_wasm)
-for f in "${files[@]}"; do
-  node "$HERE/wasm-cost.mjs" "$ROOT/pkg/web" "$MODEL" "$f" | sed 's/^{/{"runtime":"wasm",/' >> "$OUT/cost.jsonl"
+echo "== wasm (release, pkg/web: the simd128 build, in Node $(node --version))" >&2
+[[ -n ${VALUATION_BENCH_NO_BUILD:-} ]] || scripts/build-pkg.sh >/dev/null
+for p in "${precisions[@]}"; do
+  for f in "${files[@]}"; do
+    VALUATION_PRECISION=$p node "$HERE/wasm-cost.mjs" "$ROOT/pkg/web" "$MODEL" "$f" | sed "s/^{/{\"runtime\":\"wasm $p\",/" >> "$OUT/cost.jsonl"
+  done
 done
 
 node -e '

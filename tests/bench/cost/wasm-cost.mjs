@@ -11,7 +11,10 @@ const [pkg, modelDir, file] = process.argv.slice(2);
 const glue = await import(pathToFileURL(path.join(pkg, 'valuation_wasm.js')));
 const wasm = glue.initSync({ module: fs.readFileSync(path.join(pkg, 'valuation_wasm_bg.wasm')) });
 const model = (n) => fs.readFileSync(path.join(modelDir, n));
-const embedder = new glue.Embedder(model('config.json'), model('tokenizer.json'), model('model.safetensors'), { batch_size: 8 });
+// VALUATION_PRECISION=f32 measures the f32 encoder; int8 (default) reads the int8 file beside it.
+const precision = process.env.VALUATION_PRECISION || 'int8';
+const weights = precision === 'f32' ? model('model.safetensors') : model('model.int8.safetensors');
+const embedder = new glue.Embedder(model('config.json'), model('tokenizer.json'), weights, { batch_size: 8, precision });
 const base = wasm.memory.buffer.byteLength;
 const MB = 1024 * 1024;
 
