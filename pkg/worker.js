@@ -9,6 +9,8 @@
 //        {type:'result', id, report}  {type:'error', id, error, fatal}  {type:'stats', wasmBytes}
 //        {type:'reply', id, value}  {type:'reply-error', id, error}   (record, submit)
 // A submitter's worker gets only record/submit messages: it never loads the model.
+import * as simd128Build from './web/valuation_wasm.js';
+import * as relaxedBuild from './web-relaxed/valuation_wasm.js';
 import { aborted, toWire } from './errors.js';
 import { loadModel } from './model.js';
 import { pickVariant } from './simd.js';
@@ -16,20 +18,21 @@ import { pickVariant } from './simd.js';
 const SLICE_BYTES = 4 << 20;
 // Started by the first message: a valuator's 'init' names the build ('auto' picks relaxed SIMD
 // where the engine has it); a submitter's worker takes the default.
-// Each build has its own JS glue (wasm-bindgen names its shims per build): the classes below are
-// bound from whichever was loaded.
+// Each build has its own JS glue (wasm-bindgen names its shims per build), so both are imported
+// (statically: a worker with dynamic imports needs code splitting, which Vite's default worker
+// format does not do) and the classes below are bound from the one that is started; only that
+// build's .wasm is fetched.
 let wasmReady = null;
 let variant = null;
 let Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords;
 function loadWasm(requested) {
   if (!wasmReady) {
-    wasmReady = (async () => {
+    wasmReady = Promise.resolve().then(() => {
       variant = pickVariant(requested);
-      // Both imports written out in full so that bundlers emit both builds.
-      const glue = variant === 'relaxed-simd' ? await import('./web-relaxed/valuation_wasm.js') : await import('./web/valuation_wasm.js');
+      const glue = variant === 'relaxed-simd' ? relaxedBuild : simd128Build;
       ({ Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords } = glue);
       return glue.default();
-    })();
+    });
   }
   return wasmReady;
 }

@@ -51,6 +51,9 @@ tests/pkg/run.sh
 step "Next.js app with the package: next build (Turbopack and webpack), next start, end to end"
 tests/www/run.sh
 
+step "a fresh Vite app with the package: vite build with no config, the model from the app's assets, end to end"
+tests/vite/run.sh
+
 step "Supabase schema, RLS and the PostgREST contract (real PostgreSQL 15 + the test gateway)"
 tests/supabase/run.sh
 
@@ -61,6 +64,9 @@ step "browser tests (wasm-pack test, headless Chromium, dedicated worker)"
 export VALUATION_NATIVE_EMBEDDINGS=$native VALUATION_NATIVE_REPORTS=$reports VALUATION_SHARED=$shared
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-900} CHROMEDRIVER=/usr/bin/chromedriver
 (cd crates/valuation-wasm &&
-  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked)
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked &&
+  # The relaxed-SIMD build's kernels against their scalar references too (only the core rebuilds).
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- \
+    --locked --features relaxed-simd --test browser_embeddings -- kernels)
 
 step "all tests passed"
