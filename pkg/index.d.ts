@@ -57,7 +57,7 @@ export interface ModelProgress {
 
 export interface ValuatorOptions {
   model?: ModelSource;
-  /** Parallel workers, each with its own copy of the model (~100 MB). `'auto'`: cores - 1. Default 1. */
+  /** Parallel workers, each with its own copy of the model (~52 MB int8, ~183 MB f32). `'auto'`: cores - 1. Default 1. */
   workers?: number | 'auto';
   /** Texts per model call (default 8). */
   batchSize?: number;
