@@ -20,9 +20,10 @@ export declare class ValuationError extends Error {
   readonly code: ValuationErrorCode;
 }
 
-/** The encoder: int8 (default; 23.9 MB of files shipped in the package) or f32 (sentence-transformers'
- * vectors; 91 MB of weights from the Hugging Face hub unless `baseUrl` says otherwise). */
-export type Precision = 'int8' | 'f32';
+// `Precision` ("f32" | "int8", generated from the Rust type): int8 (default; 23.9 MB of files shipped
+// in the package) or f32 (sentence-transformers' vectors; 91 MB of weights from the Hugging Face hub
+// unless `baseUrl` says otherwise).
+import type { Precision } from './types/report.js';
 
 /** Which wasm build runs: `'auto'` picks relaxed SIMD where the engine has it. Same reports. */
 export type WasmBuild = 'auto' | 'simd128' | 'relaxed-simd';
@@ -100,7 +101,7 @@ export interface ModelInfo {
   dim: number;
   precision: Precision;
   /** The wasm build the workers run. */
-  wasm: 'simd128' | 'relaxed-simd';
+  wasm: Exclude<WasmBuild, 'auto'>;
 }
 
 export interface Valuator {

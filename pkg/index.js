@@ -4,8 +4,9 @@
 // valuator or a submitter is created.
 
 import { ValuationError, aborted, fromWire } from './errors.js';
-import { DEFAULT_MODEL } from './model.js';
+import { DEFAULT_MODEL, checkPrecision } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
+import { checkBuild } from './simd.js';
 import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
@@ -229,20 +230,6 @@ class Pool {
 }
 
 /** A relative base URL means relative to the page, not to the worker script. */
-function checkWasm(wasm = 'auto') {
-  if (!['auto', 'simd128', 'relaxed-simd'].includes(wasm)) {
-    throw new ValuationError('invalid_option', `wasm must be "auto", "simd128" or "relaxed-simd", not ${JSON.stringify(wasm)}`);
-  }
-  return wasm;
-}
-
-function checkPrecision(model) {
-  if (model.precision !== undefined && model.precision !== 'int8' && model.precision !== 'f32') {
-    throw new ValuationError('invalid_option', `model.precision must be "int8" or "f32", not ${JSON.stringify(model.precision)}`);
-  }
-  return model;
-}
-
 function resolveBaseUrl(model) {
   if (model.baseUrl !== undefined && typeof location !== 'undefined') model.baseUrl = new URL(model.baseUrl, location.href).href;
   return model;
@@ -258,9 +245,9 @@ export function createValuator(options = {}) {
   const pool = new Pool({
     size,
     spawn: options.createWorker ?? spawnDefaultWorker,
-    model: resolveBaseUrl(checkPrecision({ ...options.model })),
+    model: resolveBaseUrl({ ...options.model, precision: checkPrecision(options.model?.precision) }),
     embed: { batch_size: options.batchSize ?? 8 },
-    wasm: checkWasm(options.wasm),
+    wasm: checkBuild(options.wasm),
     onModelProgress: options.onModelProgress,
   });
   return {

@@ -9,6 +9,10 @@ export const MODEL_SPEC = {
   },
   "id": "sentence-transformers/all-MiniLM-L6-v2",
   "maxTokens": 256,
+  "precisions": [
+    "f32",
+    "int8"
+  ],
   "sha256": {
     "int8Weights": "449dec083628230fc8a511622cbce3a70a71b40bb415ce6431e8714181287a99",
     "weights": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"

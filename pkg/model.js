@@ -27,15 +27,19 @@ function bundledUrls() {
   };
 }
 
-const PRECISIONS = ['int8', 'f32'];
+/** The precision asked for, or `invalid_option` (the names come from the Rust `Precision`). */
+export function checkPrecision(precision = DEFAULT_MODEL.precision) {
+  if (!MODEL_SPEC.precisions.includes(precision)) {
+    const names = MODEL_SPEC.precisions.map((p) => JSON.stringify(p)).join(' or ');
+    throw new ValuationError('invalid_option', `model.precision must be ${names}, not ${JSON.stringify(precision)}`);
+  }
+  return precision;
+}
 
 /** Fills in defaults. The default weights hashes apply only to the default model. */
 export function resolveModel(spec = {}) {
   const sameModel = spec.id === undefined || spec.id === DEFAULT_MODEL.id;
-  const precision = spec.precision ?? DEFAULT_MODEL.precision;
-  if (!PRECISIONS.includes(precision)) {
-    throw new ValuationError('invalid_option', `model.precision must be "int8" or "f32", not ${JSON.stringify(precision)}`);
-  }
+  const precision = checkPrecision(spec.precision);
   const files = { ...DEFAULT_MODEL.files, ...spec.files };
   const weightsRole = precision === 'int8' ? 'int8Weights' : 'weights';
   const bundled = spec.baseUrl === undefined && precision === 'int8' && sameModel;

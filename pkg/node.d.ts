@@ -1,10 +1,10 @@
-import type { Report } from './types/report.js';
+import type { Precision, Report } from './types/report.js';
 export type { Report } from './types/report.js';
 export { ValuationError, SubmitError, DEFAULT_MODEL } from './index.js';
 export type {
   ValuationErrorCode, SubmitErrorCode, ContributionRecord, SubmitterOptions, SubmitResult, FlushResult, Submitter,
 } from './index.js';
-import type { SubmitterOptions, Submitter } from './index.js';
+import type { SubmitterOptions, Submitter, WasmBuild } from './index.js';
 
 export interface NodeValuateOptions {
   domain?: string;
@@ -21,21 +21,21 @@ export interface NodeValuator {
   /** True when `report` is exactly what these bytes and options give. */
   verify(bytes: Uint8Array, report: unknown, options?: NodeValuateOptions): boolean;
   readonly weightsSha256: string;
-  readonly precision: 'int8' | 'f32';
+  readonly precision: Precision;
   /** The wasm build this process runs. */
-  readonly wasm: 'simd128' | 'relaxed-simd';
+  readonly wasm: Exclude<WasmBuild, 'auto'>;
   dispose(): void;
 }
 
 export declare function createNodeValuator(options?: {
   /** Default `'int8'`. */
-  precision?: 'int8' | 'f32';
+  precision?: Precision;
   /** Folder with config.json, tokenizer.json and the weights (model.int8.safetensors, else made from
    * model.safetensors; f32: model.safetensors). int8 default: the package's own files; f32 needs it. */
   modelDir?: string;
   batchSize?: number;
   /** Default `'auto'` (relaxed SIMD where this Node has it). One build per process. */
-  wasm?: 'auto' | 'simd128' | 'relaxed-simd';
+  wasm?: WasmBuild;
   /** Default: the default model's known hash; `null` accepts any weights. */
   expectedWeightsSha256?: string | null;
 }): Promise<NodeValuator>;
@@ -44,7 +44,7 @@ export declare function verify(
   bytes: Uint8Array,
   report: unknown,
   /** The precision is the one the report names unless given. */
-  options?: NodeValuateOptions & { modelDir?: string; precision?: 'int8' | 'f32' },
+  options?: NodeValuateOptions & { modelDir?: string; precision?: Precision },
 ): Promise<boolean>;
 
 /** createSubmitter() for Node: the same client over Node's fetch; the outbox is in memory unless

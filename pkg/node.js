@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValuationError, fromWire, toWire } from './errors.js';
-import { DEFAULT_MODEL } from './model.js';
+import { DEFAULT_MODEL, checkPrecision } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
 import { pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
@@ -19,7 +19,6 @@ let wasm = null;
 // One wasm instance per process: the relaxed-SIMD build where the engine has it (Node 22+; 20
 // only with --experimental-wasm-relaxed-simd), else the simd128 build. Same reports either way.
 async function loadWasm(requested = 'auto') {
-  if (requested === undefined) requested = 'auto';
   if (!wasm) {
     const variant = pickVariant(requested);
     const dir = variant === 'relaxed-simd' ? 'web-relaxed' : 'web';
@@ -31,7 +30,7 @@ async function loadWasm(requested = 'auto') {
     }
   }
   if (requested !== 'auto' && requested !== wasm.variant) {
-    throw new Error(`this process already runs the ${wasm.variant} build of the wasm`);
+    throw new ValuationError('invalid_option', `this process already runs the ${wasm.variant} build of the wasm`);
   }
   return wasm;
 }
@@ -48,7 +47,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * `model.int8.safetensors` when the folder has it, else made from the f32 file with the same
  * quantiser as `valuation quantize` (same bytes). Without a folder, int8 is the package's copy.
  */
-async function readModel(modelDir, precision) {
+async function readModel(glue, modelDir, precision) {
   const files = DEFAULT_MODEL.files;
   if (!modelDir) {
     if (precision !== 'int8') throw new ValuationError('invalid_argument', 'f32 weights are not shipped: pass { modelDir }');
@@ -56,12 +55,11 @@ async function readModel(modelDir, precision) {
   }
   const read = (name) => readFile(path.join(modelDir, name));
   const [config, tokenizer] = await Promise.all([read(files.config), read(files.tokenizer)]);
-  await loadWasm();
   if (precision === 'f32') return { config, tokenizer, weights: await read(files.weights) };
   const weights = await read(files.int8Weights).catch(async (e) => {
     if (e.code !== 'ENOENT') throw e;
     try {
-      return (await loadWasm()).glue.quantizeWeights(config, await read(files.weights));
+      return glue.quantizeWeights(config, await read(files.weights));
     } catch (err) {
       return rethrow(err);
     }
@@ -75,16 +73,9 @@ async function readModel(modelDir, precision) {
  * are held to their known SHA-256.
  */
 export async function createNodeValuator({ modelDir, precision = 'int8', batchSize = 8, expectedWeightsSha256, wasm: requested } = {}) {
-  if (precision !== 'int8' && precision !== 'f32') {
-    throw new ValuationError('invalid_option', `precision must be "int8" or "f32", not ${JSON.stringify(precision)}`);
-  }
-  let loaded;
-  try {
-    loaded = await loadWasm(requested);
-  } catch (e) {
-    throw new ValuationError('invalid_option', e.message);
-  }
-  const { config, tokenizer, weights } = await readModel(modelDir, precision);
+  checkPrecision(precision);
+  const loaded = await loadWasm(requested);
+  const { config, tokenizer, weights } = await readModel(loaded.glue, modelDir, precision);
   const pinned = DEFAULT_MODEL.sha256[precision === 'int8' ? 'int8Weights' : 'weights'];
   let embedder;
   try {

@@ -72,6 +72,7 @@ fn model_spec_js() -> String {
         "id": spec.id,
         "baseUrl": format!("{}/", spec.base_url.trim_end_matches('/')),
         "maxTokens": spec.max_tokens,
+        "precisions": Precision::ALL.map(Precision::as_str),
         "files": {
             "config": ModelSpec::CONFIG_FILE,
             "tokenizer": ModelSpec::TOKENIZER_FILE,

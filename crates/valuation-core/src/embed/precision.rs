@@ -12,6 +12,8 @@ pub enum Precision {
 }
 
 impl Precision {
+    pub const ALL: [Precision; 2] = [Precision::F32, Precision::Int8];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::F32 => "f32",
