@@ -58,7 +58,11 @@ export interface ModelProgress {
 
 export interface ValuatorOptions {
   model?: ModelSource;
-  /** Parallel workers, each with its own copy of the model (~52 MB int8, ~183 MB f32). `'auto'`: cores - 1. Default 1. */
+  /**
+   * Parallel workers, each with its own copy of the model (~52 MB int8, ~183 MB f32). Every file's
+   * texts are embedded by all idle workers, so one file is valued faster too, and the report is
+   * the same whatever the count. `'auto'`: one per core, at most 4. Default 1.
+   */
   workers?: number | 'auto';
   /** Texts per model call (default 8). */
   batchSize?: number;
@@ -109,8 +113,8 @@ export interface Valuator {
   valuate(input: Blob | ArrayBuffer | ArrayBufferView, options?: ValuateOptions): Promise<Report>;
   /** Resolves once the first worker has loaded the model. */
   ready(): Promise<ModelInfo>;
-  /** Wasm memory per worker (linear memory only grows: each worker's peak so far). */
-  stats(): Promise<{ workers: number; wasmBytes: number[] }>;
+  /** Wasm memory per worker (linear memory only grows: each worker's peak so far) and the texts each has embedded. */
+  stats(): Promise<{ workers: number; wasmBytes: number[]; textsEmbedded: number[] }>;
   /** Files queued or running. */
   readonly pending: number;
   /** Stops the workers; pending valuations reject with `disposed`. */

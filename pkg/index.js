@@ -26,10 +26,16 @@ function toBlob(input) {
   throw new ValuationError('invalid_argument', 'valuate() takes a File, Blob, ArrayBuffer or Uint8Array');
 }
 
+// The share of a valuation that embedding stands for (the worker reports read and analyze).
+const EMBED_SPAN = [0.3, 0.99];
+
 class Slot {
   constructor(pool) {
     this.pool = pool;
-    this.job = null;
+    this.job = null; // the file this worker values (it may embed other files' texts meanwhile)
+    this.chunk = null; // the slice of texts it embeds: { job, index, count }
+    this.busy = false; // a message that occupies the worker is unanswered
+    this.textsEmbedded = 0;
     this.ready = false;
     this.worker = pool.spawn();
     this.worker.onmessage = ({ data }) => pool.onMessage(this, data);
@@ -45,6 +51,9 @@ class Pool {
   constructor({ size, spawn, model, embed, wasm, onModelProgress }) {
     Object.assign(this, { size, spawn, model, embed, wasm, onModelProgress });
     this.queue = [];
+    // Files whose texts are being embedded, oldest first: every idle worker takes their slices.
+    this.embedding = [];
+    this.chunkSize = embed.batch_size;
     this.slots = [];
     this.nextId = 1;
     this.disposed = false;
@@ -83,11 +92,15 @@ class Pool {
     if (job.settled) return;
     job.settled = true;
     job.signal?.removeEventListener('abort', job.onAbort);
+    const embedding = this.embedding.indexOf(job);
+    if (embedding >= 0) this.embedding.splice(embedding, 1);
+    job.texts = job.parts = null;
     if (error) job.reject(error);
     else job.resolve(report);
   }
 
-  cancel(job, reason) {
+  /** Stops a file: rejected with an abort error, or with `error` when given. */
+  cancel(job, reason, error) {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
@@ -96,28 +109,88 @@ class Pool {
     }
     const slot = this.slots.find((s) => s.job === job);
     if (slot && !job.settled) {
-      // Rejected now; the worker stops at its next check and its late answer is ignored.
+      // Rejected now; the worker stops at its next check and late answers (its own, and other
+      // workers' slices of its texts) are ignored.
       slot.worker.postMessage({ type: 'cancel', id: job.id });
-      this.settle(job, aborted(reason));
+      this.settle(job, error ?? aborted(reason));
     }
   }
 
+  /** Idle workers embed the oldest file's next slice first, then start the next queued file. */
   dispatch() {
     for (const slot of this.slots) {
-      if (!slot.ready || slot.job || !this.queue.length) continue;
+      if (!slot.ready || slot.busy) continue;
+      if (this.sendChunk(slot) || slot.job || !this.queue.length) continue;
       const job = this.queue.shift();
       slot.job = job;
+      slot.busy = true;
       const { id, blob, options, datasetRef, crash } = job;
       try {
         slot.worker.postMessage({ type: 'valuate', id, blob, options, datasetRef, crash });
       } catch (e) {
         slot.job = null;
+        slot.busy = false;
         this.settle(job, new ValuationError('invalid_argument', e.message));
       }
     }
     if (this.initError) {
       for (const job of this.queue.splice(0)) this.settle(job, fromWire(this.initError));
     }
+  }
+
+  sendChunk(slot) {
+    const job = this.embedding.find((j) => j.pending.length);
+    if (!job) return false;
+    const index = job.pending.shift();
+    const texts = job.texts.slice(index * this.chunkSize, (index + 1) * this.chunkSize);
+    slot.chunk = { job, index, count: texts.length };
+    slot.busy = true;
+    slot.worker.postMessage({ type: 'embed', id: job.id, chunk: index, texts });
+    return true;
+  }
+
+  /** A file's texts, to be embedded in slices by whichever workers are idle. */
+  startEmbedding(job, texts) {
+    const chunks = Math.ceil(texts.length / this.chunkSize);
+    Object.assign(job, { texts, parts: new Array(chunks), partsLeft: chunks, textsDone: 0 });
+    job.pending = Array.from({ length: chunks }, (_, i) => i);
+    this.progress(job, 'embed', 0, texts.length);
+    if (chunks) this.embedding.push(job);
+    else this.sendVectors(job);
+  }
+
+  chunkEmbedded(job, index, count, vectors) {
+    job.parts[index] = vectors;
+    job.textsDone += count;
+    this.progress(job, 'embed', job.textsDone, job.texts.length);
+    if (--job.partsLeft) return;
+    this.embedding.splice(this.embedding.indexOf(job), 1);
+    this.sendVectors(job);
+  }
+
+  /** Every slice is back: the vectors in the texts' order go to the file's own worker. */
+  sendVectors(job) {
+    const vectors = new Float32Array(job.parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of job.parts) {
+      vectors.set(part, offset);
+      offset += part.length;
+    }
+    job.texts = job.parts = null;
+    job.owner.worker.postMessage({ type: 'vectors', id: job.id, vectors }, [vectors.buffer]);
+  }
+
+  progress(job, phase, done, total) {
+    if (job.settled) return;
+    const [a, b] = EMBED_SPAN;
+    const fraction = phase === 'embed' ? a + (b - a) * (total ? done / total : 1) : done;
+    this.report(job, { phase, done, total, fraction });
+  }
+
+  report(job, event) {
+    if (job.settled || event.fraction < job.lastFraction) return;
+    job.lastFraction = event.fraction;
+    job.onProgress?.(event);
   }
 
   onMessage(slot, msg) {
@@ -145,20 +218,43 @@ class Pool {
         this.dispatch();
         break;
       case 'progress':
-        if (job?.id === msg.id && !job.settled && msg.fraction >= job.lastFraction) {
-          job.lastFraction = msg.fraction;
-          job.onProgress?.({ phase: msg.phase, done: msg.done, total: msg.total, fraction: msg.fraction });
-        }
+        if (job?.id === msg.id) this.report(job, { phase: msg.phase, done: msg.done, total: msg.total, fraction: msg.fraction });
         break;
+      case 'texts':
+        if (job?.id !== msg.id) break;
+        slot.busy = false;
+        job.owner = slot;
+        if (!job.settled) this.startEmbedding(job, msg.texts);
+        this.dispatch();
+        break;
+      case 'embedded':
+      case 'embed-error': {
+        const chunk = slot.chunk;
+        if (chunk?.job.id !== msg.id || chunk.index !== msg.chunk) break;
+        slot.chunk = null;
+        slot.busy = false;
+        if (msg.type === 'embedded') {
+          slot.textsEmbedded += chunk.count;
+          if (!chunk.job.settled) this.chunkEmbedded(chunk.job, chunk.index, chunk.count, msg.vectors);
+        } else {
+          // The file fails (its own worker is told to stop); the others go on.
+          this.cancel(chunk.job, null, fromWire(msg.error));
+          if (msg.fatal) this.replace(slot, true);
+        }
+        this.dispatch();
+        break;
+      }
       case 'result':
         if (job?.id !== msg.id) break;
         slot.job = null;
+        slot.busy = false;
         this.settle(job, null, JSON.parse(msg.report));
         this.dispatch();
         break;
       case 'error':
         if (job?.id !== msg.id) break;
         slot.job = null;
+        slot.busy = false;
         this.settle(job, msg.error.code === 'aborted' ? aborted() : fromWire(msg.error));
         if (msg.fatal) this.replace(slot, true);
         this.dispatch();
@@ -191,9 +287,16 @@ class Pool {
     slot.statsWaiters?.splice(0).forEach((resolve) => resolve(0));
   }
 
-  /** Terminates a broken worker; starts a fresh one (the model comes from the cache). */
+  /**
+   * Terminates a broken worker; starts a fresh one (the model comes from the cache). A slice
+   * of another file's texts that it was embedding goes back to the front of that file's queue;
+   * a file it was valuing fails.
+   */
   replace(slot, respawn) {
     this.detach(slot);
+    if (slot.chunk && !slot.chunk.job.settled) slot.chunk.job.pending.unshift(slot.chunk.index);
+    if (slot.job) this.settle(slot.job, new ValuationError('worker_failed', 'the worker valuing this file failed'));
+    slot.chunk = slot.job = null;
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     if (respawn && !this.disposed) this.slots[i] = new Slot(this);
@@ -213,7 +316,7 @@ class Pool {
       (slot.statsWaiters ??= []).push(resolve);
       slot.worker.postMessage({ type: 'stats' });
     })));
-    return { workers: sizes.length, wasmBytes: sizes };
+    return { workers: sizes.length, wasmBytes: sizes, textsEmbedded: this.slots.map((s) => s.textsEmbedded) };
   }
 
   dispose() {
@@ -240,7 +343,10 @@ function resolveBaseUrl(model) {
  */
 export function createValuator(options = {}) {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
-  const wanted = options.workers === 'auto' ? cores - 1 : (options.workers ?? 1);
+  // 'auto': a worker per core, up to 4. The page's thread only relays messages while files are
+  // valued, and one file's texts are spread over all workers, so leaving a core idle would
+  // only slow every file down; beyond 4, a model copy per worker costs more memory than it saves time.
+  const wanted = options.workers === 'auto' ? Math.min(cores, 4) : (options.workers ?? 1);
   const size = Math.max(1, Math.min(Math.floor(wanted) || 1, 16));
   const pool = new Pool({
     size,

@@ -1,11 +1,18 @@
-// The package's module worker: loads the model once, then values one file at a time. Files
-// arrive as Blobs and are read in slices straight into wasm memory; only the report goes back.
+// The package's module worker: loads the model once, then values files and embeds texts.
+// Files arrive as Blobs and are read in slices straight into wasm memory; only the report goes
+// back. A file's texts are embedded by every worker of the pool: its worker sends them out
+// ('texts'), the pool hands slices of them to idle workers ('embed' → 'embedded') and sends the
+// vectors back in order ('vectors'); vectors do not depend on how texts are batched, so the
+// report is the same whatever the worker count.
 // Protocol (all messages plain objects):
 //   in:  {type:'init', model, embed, wasm}  {type:'valuate', id, blob, options, datasetRef, crash}
+//        {type:'vectors', id, vectors}  {type:'embed', id, chunk, texts}
 //        {type:'cancel', id}  {type:'stats'}
 //        {type:'record', id, report, datasetId}  {type:'submit', id, config, records, accessToken}
 //   out: {type:'model-progress', file, loaded, total, cached}  {type:'ready', model}
 //        {type:'init-error', error}  {type:'progress', id, phase, done, total, fraction}
+//        {type:'texts', id, texts}  {type:'embedded', id, chunk, vectors}
+//        {type:'embed-error', id, chunk, error, fatal}
 //        {type:'result', id, report}  {type:'error', id, error, fatal}  {type:'stats', wasmBytes}
 //        {type:'reply', id, value}  {type:'reply-error', id, error}   (record, submit)
 // A submitter's worker gets only record/submit messages: it never loads the model.
@@ -40,6 +47,8 @@ let embedder = null;
 let dead = false;
 let current = null;
 const cancelled = new Set();
+// The file whose vectors this worker waits for: id → {resolve, reject}.
+const awaitingVectors = new Map();
 
 // A MessageChannel round trip lets queued 'cancel' messages in without setTimeout's clamping.
 const channel = new MessageChannel();
@@ -51,6 +60,11 @@ const yieldToEvents = () => new Promise((resolve) => { waiting.push(resolve); ch
 self.onmessage = async ({ data }) => {
   if (data.type === 'cancel') {
     if (data.id === current) cancelled.add(data.id);
+    awaitingVectors.get(data.id)?.reject(aborted());
+    return;
+  }
+  if (data.type === 'vectors') {
+    awaitingVectors.get(data.id)?.resolve(data.vectors);
     return;
   }
   let wasm;
@@ -61,6 +75,7 @@ self.onmessage = async ({ data }) => {
     const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
     if (data.type === 'init') self.postMessage({ type: 'init-error', error });
     else if (data.type === 'valuate') self.postMessage({ type: 'error', id: data.id, error, fatal: true });
+    else if (data.type === 'embed') self.postMessage({ type: 'embed-error', id: data.id, chunk: data.chunk, error, fatal: true });
     else if (data.type === 'record' || data.type === 'submit') self.postMessage({ type: 'reply-error', id: data.id, error, fatal: true });
     else self.postMessage({ type: 'stats', wasmBytes: 0 });
     return;
@@ -68,6 +83,7 @@ self.onmessage = async ({ data }) => {
   if (data.type === 'stats') self.postMessage({ type: 'stats', wasmBytes: wasm.memory.buffer.byteLength });
   else if (data.type === 'init') await start(data);
   else if (data.type === 'valuate') await valuate(data);
+  else if (data.type === 'embed') embed(data);
   else if (data.type === 'record') await reply(data.id, () => contributionRecord(data.report, data.datasetId));
   else if (data.type === 'submit') await reply(data.id, () => submitRecords(data.config, data.records, data.accessToken));
 };
@@ -93,8 +109,9 @@ async function start({ model, embed }) {
   }
 }
 
-// The share of the whole job each phase stands for, roughly by its cost on a typical file.
-const SPAN = { read: [0, 0.15], analyze: [0.15, 0.3], embed: [0.3, 0.99] };
+// The share of the whole job each phase stands for, roughly by its cost on a typical file (the
+// pool reports the embed phase, from the slices its workers have finished).
+const SPAN = { read: [0, 0.15], analyze: [0.15, 0.3] };
 
 async function valuate({ id, blob, options, datasetRef, crash }) {
   const progress = (phase, done, total) => {
@@ -124,14 +141,12 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
     buffer = null; // consumed by fromBuffer, even when it throws
     valuation = Valuation.fromBuffer(filled, options);
     progress('analyze', 1, 1);
-    const total = valuation.unitsToEmbed;
-    progress('embed', 0, total);
     await check();
-    while (valuation.embedStep(embedder)) {
-      progress('embed', valuation.unitsEmbedded, total);
-      await check();
-    }
-    progress('embed', total, total);
+    // The pool embeds the texts on all its workers (this one included) and sends the vectors.
+    const texts = valuation.textsToEmbed();
+    const vectors = new Promise((resolve, reject) => awaitingVectors.set(id, { resolve, reject }));
+    self.postMessage({ type: 'texts', id, texts });
+    valuation.setVectors(embedder, await vectors);
     const report = valuation.reportJson(datasetRef ?? undefined);
     self.postMessage({ type: 'progress', id, phase: 'done', done: 1, total: 1, fraction: 1 });
     self.postMessage({ type: 'result', id, report });
@@ -142,12 +157,26 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
   } finally {
     current = null;
     cancelled.delete(id);
+    awaitingVectors.delete(id);
     try {
       buffer?.free();
       valuation?.free();
     } catch {
       // After a crash the instance is gone; the pool replaces this worker.
     }
+  }
+}
+
+/** One slice of some file's texts: its vectors go back to the pool, transferred, not copied. */
+function embed({ id, chunk, texts }) {
+  try {
+    if (dead) throw new Error('worker is unusable after a crash');
+    const vectors = embedder.embed(texts);
+    self.postMessage({ type: 'embedded', id, chunk, vectors }, [vectors.buffer]);
+  } catch (e) {
+    const fatal = crashInfo(e);
+    if (fatal) dead = true;
+    self.postMessage({ type: 'embed-error', id, chunk, error: fatal ?? toWire(e), fatal: Boolean(fatal) });
   }
 }
 

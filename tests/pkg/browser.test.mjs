@@ -278,3 +278,39 @@ test('the relaxed-SIMD and simd128 builds give the same report; f32 is selectabl
   assert.deepEqual(result.bad, { name: 'ValuationError', code: 'invalid_option' });
   await context.close();
 });
+
+test('one file on two workers: every worker embeds part of its texts and the report is the one-worker report', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const result = await page.evaluate(async (domain) => {
+    const { createValuator } = window.valuation;
+    const names = ['speech.txt', 'documents.csv', 'documents.jsonl'];
+    const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).arrayBuffer()], n)));
+    const run = async (workers) => {
+      const valuator = createValuator({ model: { baseUrl: '/model/' }, workers });
+      await valuator.ready();
+      const reports = [];
+      const spread = [];
+      // One file at a time: the other worker has no file of its own, only this file's texts.
+      for (const file of files) {
+        const before = (await valuator.stats()).textsEmbedded;
+        reports.push(await valuator.valuate(file, { domain }));
+        const after = (await valuator.stats()).textsEmbedded;
+        spread.push(after.map((n, i) => n - (before[i] ?? 0)));
+      }
+      valuator.dispose();
+      return { reports, spread };
+    };
+    return { one: await run(1), two: await run(2) };
+  }, DOMAIN);
+  const names = ['speech.txt', 'documents.csv', 'documents.jsonl'];
+  names.forEach((name, i) => {
+    const native = JSON.parse(fs.readFileSync(path.join(env('VALUATION_NATIVE_REPORTS'), `${name}.json`), 'utf8'));
+    assert.deepEqual(result.one.reports[i], native, `${name}: one worker gives the native report`);
+    assert.deepEqual(result.two.reports[i], native, `${name}: two workers give the same report`);
+    const [a, b] = result.two.spread[i];
+    assert.ok(a > 0 && b > 0, `${name}: both workers embedded some of its texts (${a} and ${b})`);
+    assert.equal(a + b, result.one.spread[i][0], `${name}: together exactly the texts one worker embeds`);
+  });
+  await context.close();
+});

@@ -45,10 +45,12 @@ export default function Home() {
     setErrorMessage(e instanceof Error ? e.message : String(e));
   };
 
-  // One valuator (worker + model) per page; created in an effect so server rendering never starts it.
+  // One valuator (a worker per core, each with the model) per page; created in an effect so
+  // server rendering never starts it. A file's texts are embedded on every worker.
   useEffect(() => {
     let live = true; // React's strict mode mounts twice in development: ignore the disposed one.
     const v = createValuator({
+      workers: 'auto',
       model: modelOptions(),
       onModelProgress: (p) => live && setModelFiles((files) => ({ ...files, [p.file]: p })),
     });

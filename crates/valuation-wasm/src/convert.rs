@@ -86,6 +86,17 @@ pub fn matrix(rows: &[Vec<f32>]) -> Float32Array {
     Float32Array::from(flat.as_slice())
 }
 
+/// The inverse of [`matrix`]: `flat.len() / dim` rows (a ragged tail is refused).
+pub fn rows(flat: &[f32], dim: usize) -> Result<Vec<Vec<f32>>, JsValue> {
+    if dim == 0 || flat.len() % dim != 0 {
+        return Err(error(
+            "invalid_argument",
+            &format!("{} numbers are not rows of {dim}", flat.len()),
+        ));
+    }
+    Ok(flat.chunks_exact(dim).map(<[f32]>::to_vec).collect())
+}
+
 pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
     error(e.code(), &e.to_string())
 }

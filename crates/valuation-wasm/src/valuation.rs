@@ -60,6 +60,30 @@ impl JsValuation {
             .map_err(convert::score_error)
     }
 
+    /// Every text the model embeds for this file (the domain targets, then the sample), for a
+    /// pool that spreads them over its workers: any worker's `Embedder.embed` of any slice of
+    /// them gives the same vectors as `embedStep` here.
+    #[wasm_bindgen(js_name = textsToEmbed, unchecked_return_type = "string[]")]
+    pub fn texts_to_embed(&self) -> Result<JsValue, JsValue> {
+        let staged = self.staged.as_ref().ok_or_else(finished)?;
+        Ok(staged
+            .texts_to_embed()
+            .into_iter()
+            .map(JsValue::from)
+            .collect::<js_sys::Array>()
+            .into())
+    }
+
+    /// The vectors of `textsToEmbed()`, in its order, row-major (`Embedder.embed`'s layout),
+    /// made by an embedder with the same weights as `embedder`, which names them in the report.
+    #[wasm_bindgen(js_name = setVectors)]
+    pub fn set_vectors(&mut self, embedder: &JsEmbedder, vectors: &[f32]) -> Result<(), JsValue> {
+        let staged = self.staged.as_mut().ok_or_else(finished)?;
+        let info = embedder.inner.info();
+        let rows = convert::rows(vectors, info.dim)?;
+        staged.set_vectors(info, rows).map_err(convert::score_error)
+    }
+
     /// The report as pretty JSON, byte-identical to `valuation score --json`. Once only.
     #[wasm_bindgen(js_name = reportJson)]
     pub fn report_json(&mut self, dataset_ref: Option<Vec<u8>>) -> Result<String, JsValue> {

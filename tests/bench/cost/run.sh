@@ -2,7 +2,9 @@
 # What valuing a big file costs: for real prose and a CSV at 1, 10 and 100 MB, natively and in
 # wasm (V8, via Node), the whole-file pass's throughput (MB/s), the total time with the model,
 # the peak memory (loaded model included), and the number of units embedded (bounded by the
-# sample size, whatever the file size). A benchmark, not a test: nothing asserts a speed.
+# sample size, whatever the file size); then the npm package end to end in headless Chromium on
+# the 1 and 10 MB files (int8 on 1 and 2 workers, f32), with the model loaded and cached.
+# A benchmark, not a test: nothing asserts a speed.
 #   tests/bench/cost/run.sh [--quick]     (--quick: the 1 and 10 MB files only)
 # Results: tests/bench/out/cost.json and a table on stdout.
 set -euo pipefail
@@ -41,6 +43,22 @@ for p in "${precisions[@]}"; do
   done
 done
 
+echo "== the package in headless Chromium, end to end (createValuator, model cached; int8 on 1 and 2 workers, f32)" >&2
+DRIVER=$VALUATION_CACHE/npm/bench-driver
+if [[ ! -d $DRIVER/node_modules/playwright-core ]]; then
+  mkdir -p "$DRIVER"
+  (cd "$DRIVER" && echo '{"private":true}' > package.json && npm install --silent --no-audit --no-fund playwright-core@1.65.1)
+fi
+PORT_FILE=$(mktemp)
+node "$ROOT/tests/bench/browser-embed/server.mjs" "$PORT_FILE" "/=$HERE/web" "/pkg=$ROOT/pkg" "/model=$MODEL" "/data=$DATA" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
+for _ in $(seq 50); do [[ -s $PORT_FILE ]] && break; sleep 0.1; done
+browser_files=("$DATA/prose-1MB.txt" "$DATA/table-1MB.csv")
+[[ ${1:-} == --quick ]] || browser_files+=("$DATA/prose-10MB.txt" "$DATA/table-10MB.csv")
+node "$HERE/browser-cost.mjs" --driver "$DRIVER" --url "http://127.0.0.1:$(cat "$PORT_FILE")/" \
+  --out "$OUT/browser-cost.jsonl" "${browser_files[@]}"
+
 node -e '
 const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
 console.log("| runtime | file | MB | pass MB/s | pass s | total s | peak memory MB (model alone) | units embedded |");
@@ -50,4 +68,13 @@ for (const r of rows) console.log(`| ${r.runtime} | ${r.file} | ${r.mb} | ${r.pa
 const find = (runtime, file) => rows.find((r) => r.runtime === runtime && r.file === file);
 const i8 = find("wasm int8", "prose-1MB.txt"), f32 = find("wasm f32", "prose-1MB.txt");
 if (i8 && f32) console.log(`\n1 MB of prose in Node'"'"'s V8, one core, model loaded: int8 ${i8.total_s} s (target <= 5 s: ${i8.total_s <= 5 ? "met" : "MISSED"}), f32 ${f32.total_s} s, ratio x${(f32.total_s / i8.total_s).toFixed(2)}`);
-' "$OUT/cost.jsonl" | tee "$OUT/cost.md"
+const browser = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map(JSON.parse);
+console.log("\n| in Chromium, end to end | file | MB | total s (median of 5) | score | same report as int8 1 worker |");
+console.log("|---|---|---|---|---|---|");
+const one = (file) => browser.find((r) => r.file === file && r.precision === "int8" && r.workers === 1);
+for (const r of browser) console.log(`| ${r.runtime} | ${r.file} | ${r.mb} | ${r.total_s} | ${r.score} | ${r.precision === "int8" ? JSON.stringify(r.report) === JSON.stringify(one(r.file).report) : "(f32)"} |`);
+const b = (precision, workers) => browser.find((r) => r.file === "prose-1MB.txt" && r.precision === precision && r.workers === workers);
+const [c1, c2, cf] = [b("int8", 1), b("int8", 2), b("f32", 1)];
+if (c1 && cf) console.log(`\n1 MB of prose in Chromium end to end, model cached, 1 worker: int8 ${c1.total_s} s (target <= 5 s: ${c1.total_s <= 5 ? "met" : "MISSED"}), f32 ${cf.total_s} s, ratio x${(cf.total_s / c1.total_s).toFixed(2)}`);
+if (c1 && c2) console.log(`one file on 2 workers vs 1 (1 MB of prose, int8): x${(c1.total_s / c2.total_s).toFixed(2)} (target >= 1.7: ${c1.total_s / c2.total_s >= 1.7 ? "met" : "MISSED"}), 2 workers ${c2.total_s} s, same report: ${JSON.stringify(c1.report) === JSON.stringify(c2.report) ? "yes" : "NO"}`);
+' "$OUT/cost.jsonl" "$OUT/browser-cost.jsonl" | tee "$OUT/cost.md"

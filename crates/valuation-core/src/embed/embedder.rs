@@ -188,6 +188,16 @@ pub struct EmbedJob {
 }
 
 impl EmbedJob {
+    /// A job whose vectors were made elsewhere (see `Staged::set_vectors`).
+    pub(crate) fn finished(out: Vec<Vec<f32>>) -> EmbedJob {
+        EmbedJob {
+            tokens: Vec::new(),
+            order: (0..out.len()).collect(),
+            next: out.len(),
+            out,
+        }
+    }
+
     pub fn done(&self) -> usize {
         self.next
     }

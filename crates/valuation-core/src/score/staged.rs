@@ -71,6 +71,46 @@ impl Staged {
         Ok(embedder.step(&mut model.job)?)
     }
 
+    /// Every text the model embeds for this file, for a host that embeds them elsewhere (other
+    /// workers): the domain targets first, then the sample. Give their vectors back, in this
+    /// order, to [`Staged::set_vectors`].
+    pub fn texts_to_embed(&self) -> Vec<String> {
+        let mut texts = super::domain_targets(&self.options);
+        texts.extend(self.analysis.sample_texts().into_iter().map(str::to_owned));
+        texts
+    }
+
+    /// The vectors of [`Staged::texts_to_embed`], embedded by any [`Embedder`] with these
+    /// weights, in any batches: vectors do not depend on how texts are batched, so the report
+    /// is the same as with [`Staged::embed_step`]. `model` names the embedder that made them.
+    #[cfg(feature = "model")]
+    pub fn set_vectors(
+        &mut self,
+        model: &crate::embed::ModelInfo,
+        vectors: Vec<Vec<f32>>,
+    ) -> Result<(), ScoreError> {
+        let domain = super::domain_targets(&self.options).len();
+        let wanted = domain + self.analysis.sample.len();
+        if vectors.len() != wanted || vectors.iter().any(|v| v.len() != model.dim) {
+            return Err(ScoreError::InvalidOption(format!(
+                "expected {wanted} vectors of {} numbers, in the order of texts_to_embed",
+                model.dim
+            )));
+        }
+        let mut vectors = vectors;
+        let units = vectors.split_off(domain);
+        self.model = Some(Model {
+            reference: ModelRef {
+                id: self.options.model_id.clone(),
+                weights_sha256: model.weights_sha256.clone(),
+                precision: model.precision,
+            },
+            domain: vectors,
+            job: crate::embed::EmbedJob::finished(units),
+        });
+        Ok(())
+    }
+
     /// The report. With no embedding step it is the model-free report (`model: null`, no
     /// diversity or relevance); a half-embedded sample is refused rather than scored on part.
     pub fn finish(self, dataset: Option<&DatasetRef>) -> Result<Report, ScoreError> {
