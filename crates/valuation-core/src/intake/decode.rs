@@ -2,6 +2,7 @@
 //! U+FFFD) rather than fatal, line endings to `\n`, Unicode NFC.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,14 +15,16 @@ pub enum Encoding {
     Utf16be,
 }
 
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the input when it already is valid UTF-8 in NFC with `\n` line ends (the
+    /// common case): a file of hundreds of megabytes is not copied.
+    pub text: Cow<'a, str>,
     pub encoding: Encoding,
     /// Bytes that were not valid in the encoding (each invalid sequence counted by its length).
     pub invalid_bytes: usize,
 }
 
-pub fn decode(bytes: &[u8]) -> Decoded {
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     let (text, encoding, invalid_bytes) = match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => with_utf8(rest, Encoding::Utf8Bom),
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes, Encoding::Utf16le),
@@ -35,9 +38,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
 }
 
-fn with_utf8(bytes: &[u8], encoding: Encoding) -> (String, Encoding, usize) {
-    let (text, invalid) = utf8_lossy_counted(bytes);
-    (text, encoding, invalid)
+fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Cow<'_, str>, Encoding, usize) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), encoding, 0),
+        Err(_) => {
+            let (text, invalid) = utf8_lossy_counted(bytes);
+            (Cow::Owned(text), encoding, invalid)
+        }
+    }
 }
 
 fn utf8_lossy_counted(mut bytes: &[u8]) -> (String, usize) {
@@ -61,7 +69,11 @@ fn utf8_lossy_counted(mut bytes: &[u8]) -> (String, usize) {
     }
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: Encoding) -> (String, Encoding, usize) {
+fn utf16(
+    bytes: &[u8],
+    unit: fn([u8; 2]) -> u16,
+    encoding: Encoding,
+) -> (Cow<'static, str>, Encoding, usize) {
     let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
     let mut invalid = bytes.len() % 2;
     let mut out = String::with_capacity(bytes.len() / 2);
@@ -74,20 +86,21 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: Encoding) -> (String,
     if bytes.len() % 2 == 1 {
         out.push(char::REPLACEMENT_CHARACTER);
     }
-    (out, encoding, invalid)
+    (Cow::Owned(out), encoding, invalid)
 }
 
 /// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike.
-fn normalize(text: String) -> String {
+fn normalize(text: Cow<'_, str>) -> Cow<'_, str> {
     let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // ASCII is NFC: checked a word at a time, before the per-char quick check.
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text
     } else {
-        text.nfc().collect()
+        Cow::Owned(text.nfc().collect())
     }
 }
 
@@ -99,16 +112,16 @@ mod tests {
     fn boms_and_invalid_bytes() {
         let d = decode(b"\xEF\xBB\xBFa\r\nb\xFF\xFEc");
         assert_eq!(
-            (d.text.as_str(), d.encoding, d.invalid_bytes),
+            (d.text.as_ref(), d.encoding, d.invalid_bytes),
             ("a\nb\u{FFFD}\u{FFFD}c", Encoding::Utf8Bom, 2)
         );
         let d = decode(&[0xFF, 0xFE, b'h', 0, b'i', 0, 0x00, 0xD8, b'!']);
         assert_eq!(
-            (d.text.as_str(), d.encoding, d.invalid_bytes),
+            (d.text.as_ref(), d.encoding, d.invalid_bytes),
             ("hi\u{FFFD}\u{FFFD}", Encoding::Utf16le, 3)
         );
         let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
-        assert_eq!((d.text.as_str(), d.encoding), ("ok", Encoding::Utf16be));
+        assert_eq!((d.text.as_ref(), d.encoding), ("ok", Encoding::Utf16be));
     }
 
     #[test]
@@ -116,6 +129,6 @@ mod tests {
         let d = decode("caf\u{0065}\u{0301}".as_bytes());
         assert_eq!(d.text, "café");
         let d = decode(&"é".as_bytes()[..1]);
-        assert_eq!((d.text.as_str(), d.invalid_bytes), ("\u{FFFD}", 1));
+        assert_eq!((d.text.as_ref(), d.invalid_bytes), ("\u{FFFD}", 1));
     }
 }

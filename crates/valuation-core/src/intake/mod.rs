@@ -10,6 +10,7 @@ pub mod table;
 
 pub use decode::Encoding;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -42,17 +43,17 @@ pub enum IntakeError {
 }
 
 /// A decoded, normalised file and what it was recognised as.
-pub struct Intake {
+pub struct Intake<'a> {
     pub kind: FileKind,
     pub encoding: Encoding,
     pub invalid_bytes: usize,
-    /// NFC text with `\n` line endings.
-    pub text: String,
+    /// NFC text with `\n` line endings (the input itself when it already was).
+    pub text: Cow<'a, str>,
     /// CSV/TSV field delimiter.
     pub delimiter: Option<u8>,
 }
 
-pub fn intake(bytes: &[u8], max_bytes: u64) -> Result<Intake, IntakeError> {
+pub fn intake(bytes: &[u8], max_bytes: u64) -> Result<Intake<'_>, IntakeError> {
     if bytes.is_empty() {
         return Err(IntakeError::Empty);
     }

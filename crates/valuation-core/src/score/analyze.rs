@@ -11,9 +11,9 @@ use crate::intake::{intake, json, table, FileKind, IntakeError};
 use crate::pii::{self, PiiCounts};
 use crate::structure::{Structure, StructureStats, MAX_COLUMNS};
 use crate::units::{
-    normalize_unit, prose_units, truncate_chars, unit_hash, UnitSampler, MAX_UNIT_CHARS,
+    prose_units, truncate_chars, unit_hash, HashSet64, Normalizer, UnitSampler, MAX_UNIT_CHARS,
 };
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 /// Prose heuristics run on at most this much text; longer files on a content-defined sample of
 /// windows, so cost and memory stay bounded and the contributor cannot choose the windows.
@@ -37,7 +37,7 @@ pub struct TableMeasures {
 pub struct Analysis {
     pub file: FileInfo,
     pub sample: Vec<(u64, String)>,
-    pub unit_hashes: HashSet<u64>,
+    pub unit_hashes: HashSet64,
     pub prose: Option<ProseMeasures>,
     pub table: Option<TableMeasures>,
     pub pii: PiiCounts,
@@ -45,18 +45,19 @@ pub struct Analysis {
 
 pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analysis, IntakeError> {
     let input = intake(bytes, max_bytes)?;
-    let text = &input.text;
+    let text: &str = &input.text;
     let mut sampler = UnitSampler::new(sample_size);
+    let mut normalizer = Normalizer::default();
     let (mut prose, mut tabular) = (None, None);
     match input.kind {
         FileKind::Text | FileKind::Markdown => {
             let cleaned = if input.kind == FileKind::Markdown {
-                strip_markdown(text)
+                Cow::Owned(strip_markdown(text))
             } else {
-                text.clone()
+                Cow::Borrowed(text)
             };
-            prose_units(&cleaned, |u| {
-                sampler.push(&normalize_unit(u), || u.to_owned());
+            prose_units(&cleaned, |unit, normalized| {
+                sampler.push(normalized, || unit.render());
             });
             prose = Some(measure_prose(&measured_text(&cleaned)));
         }
@@ -65,10 +66,11 @@ pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analy
                 text,
                 input.delimiter.unwrap_or(b','),
                 &mut sampler,
+                &mut normalizer,
             ))
         }
         FileKind::Json | FileKind::Jsonl => {
-            tabular = Some(read_json(text, input.kind, &mut sampler))
+            tabular = Some(read_json(text, input.kind, &mut sampler, &mut normalizer))
         }
     }
     let pii = pii::scan(text);
@@ -136,7 +138,7 @@ fn measured_text(text: &str) -> String {
     let keep = MAX_MEASURED_BYTES / WINDOW_BYTES;
     let mut ranked: Vec<(u64, usize, &str)> = windows
         .iter()
-        .map(|(s, w)| (unit_hash(w), *s, *w))
+        .map(|(s, w)| (unit_hash(w.as_bytes()), *s, *w))
         .collect();
     ranked.sort();
     ranked.truncate(keep);
@@ -165,7 +167,12 @@ fn strip_markdown(text: &str) -> String {
     out
 }
 
-fn read_table(text: &str, delimiter: u8, sampler: &mut UnitSampler) -> TableMeasures {
+fn read_table(
+    text: &str,
+    delimiter: u8,
+    sampler: &mut UnitSampler,
+    normalizer: &mut Normalizer,
+) -> TableMeasures {
     let mut stats: Option<StructureStats> = None;
     let mut names: Vec<String> = Vec::new();
     let unparsed = table::read_rows(text, delimiter, |record| {
@@ -191,8 +198,15 @@ fn read_table(text: &str, delimiter: u8, sampler: &mut UnitSampler) -> TableMeas
             return;
         }
         stats.table_row(record.len(), record.iter());
-        let normalized = normalize_unit(&record.iter().collect::<Vec<_>>().join(" "));
-        sampler.push(&normalized, || {
+        // The cells joined by spaces, normalised without joining them.
+        normalizer.clear();
+        for (i, cell) in record.iter().enumerate() {
+            if i > 0 {
+                normalizer.gap();
+            }
+            normalizer.push(cell);
+        }
+        sampler.push(normalizer.as_bytes(), || {
             let mut s = String::new();
             for (i, cell) in record.iter().enumerate() {
                 if s.len() > MAX_UNIT_CHARS {
@@ -216,7 +230,12 @@ fn read_table(text: &str, delimiter: u8, sampler: &mut UnitSampler) -> TableMeas
     }
 }
 
-fn read_json(text: &str, kind: FileKind, sampler: &mut UnitSampler) -> TableMeasures {
+fn read_json(
+    text: &str,
+    kind: FileKind,
+    sampler: &mut UnitSampler,
+    normalizer: &mut Normalizer,
+) -> TableMeasures {
     let mut stats = StructureStats::default();
     let parsed = json::read_records(text, kind, |value| {
         let leaves = json::flatten(value, MAX_COLUMNS);
@@ -235,7 +254,9 @@ fn read_json(text: &str, kind: FileKind, sampler: &mut UnitSampler) -> TableMeas
             .map(|(k, v)| format!("{k}: {v}"))
             .collect::<Vec<_>>()
             .join("; ");
-        sampler.push(&normalize_unit(&rendered), || {
+        normalizer.clear();
+        normalizer.push(&rendered);
+        sampler.push(normalizer.as_bytes(), || {
             let mut s = rendered.clone();
             truncate_chars(&mut s, MAX_UNIT_CHARS);
             s

@@ -6,7 +6,6 @@ use super::ramp::{below, down, pct, q4, up};
 use super::report::*;
 use crate::dataset_ref::{hamming, passes_sample, simhash, DatasetRef};
 use crate::heuristics::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr};
-use std::collections::HashSet;
 
 pub fn threshold(name: &str, limit: f64, value: f64, share: f64) -> Threshold {
     Threshold {
@@ -395,7 +394,7 @@ pub const SKETCH_MATCH_BITS: u32 = 32;
 pub fn novelty(
     dataset: &DatasetRef,
     sha256: &str,
-    hashes: &HashSet<u64>,
+    hashes: &crate::units::HashSet64,
     units: &[Vec<f32>],
 ) -> Sub<Novelty> {
     let exact = dataset

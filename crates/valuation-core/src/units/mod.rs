@@ -4,7 +4,14 @@
 //! depend on file order or size, costs one hash per unit, and a contributor cannot choose which
 //! units are looked at except by changing the units themselves.
 
+mod normalize;
+mod prose;
+
+pub use normalize::{normalize_unit, Normalizer};
+pub use prose::{prose_units, ProseUnit};
+
 use std::collections::{BinaryHeap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const SAMPLE_SEED: u64 = 0x6461_7461_756e_696f; // "dataunio"
@@ -13,33 +20,38 @@ pub const MAX_UNIT_WORDS: usize = 96;
 /// Characters of a table row or JSON record rendered for embedding.
 pub const MAX_UNIT_CHARS: usize = 600;
 
-/// Lowercase, alphanumerics only, single spaces: near-identical units hash alike.
-pub fn normalize_unit(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c);
-        } else {
-            pending_space = true;
-        }
-    }
-    out
+/// The keyed hash of a unit's normal form ([`normalize_unit`], as UTF-8 bytes).
+pub fn unit_hash(normalized: &[u8]) -> u64 {
+    xxh3_64_with_seed(normalized, SAMPLE_SEED)
 }
 
-pub fn unit_hash(normalized: &str) -> u64 {
-    xxh3_64_with_seed(normalized.as_bytes(), SAMPLE_SEED)
+/// Hashes of units are xxh3 values already: a set of them needs no second hash (SipHash was a
+/// tenth of the pass over a big table). One multiply spreads the bits hashbrown uses.
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | self.0 >> 56) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
+
+/// A set of unit (or row) hashes.
+pub type HashSet64 = HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
 
 /// Streams units; keeps counts, duplicates and the bottom-k sample.
 pub struct UnitSampler {
     k: usize,
     heap: BinaryHeap<(u64, String)>,
-    seen: HashSet<u64>,
+    seen: HashSet64,
     pub units: usize,
     pub duplicates: usize,
 }
@@ -49,14 +61,14 @@ impl UnitSampler {
         UnitSampler {
             k,
             heap: BinaryHeap::new(),
-            seen: HashSet::new(),
+            seen: HashSet64::default(),
             units: 0,
             duplicates: 0,
         }
     }
 
     /// Adds one unit; `render` builds its embedding text only if it enters the sample.
-    pub fn push(&mut self, normalized: &str, render: impl FnOnce() -> String) -> u64 {
+    pub fn push(&mut self, normalized: &[u8], render: impl FnOnce() -> String) -> u64 {
         let h = unit_hash(normalized);
         self.units += 1;
         if !self.seen.insert(h) {
@@ -78,24 +90,10 @@ impl UnitSampler {
     }
 
     /// The sample, ordered by hash so downstream reductions run in a fixed order.
-    pub fn into_sample(self) -> (Vec<(u64, String)>, HashSet<u64>) {
+    pub fn into_sample(self) -> (Vec<(u64, String)>, HashSet64) {
         let mut v = self.heap.into_vec();
         v.sort();
         (v, self.seen)
-    }
-}
-
-/// Prose units: paragraphs, split into windows of at most `MAX_UNIT_WORDS` words.
-pub fn prose_units(text: &str, mut unit: impl FnMut(&str)) {
-    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        let words: Vec<&str> = para.split_whitespace().collect();
-        if words.len() <= MAX_UNIT_WORDS {
-            unit(para);
-        } else {
-            for chunk in words.chunks(MAX_UNIT_WORDS) {
-                unit(&chunk.join(" "));
-            }
-        }
     }
 }
 
@@ -122,7 +120,7 @@ mod tests {
         let sample = |order: &[usize]| {
             let mut s = UnitSampler::new(3);
             for &i in order {
-                s.push(&normalize_unit(units[i]), || units[i].to_owned());
+                s.push(normalize_unit(units[i]).as_bytes(), || units[i].to_owned());
             }
             (
                 s.units,

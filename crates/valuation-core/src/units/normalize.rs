@@ -1,0 +1,183 @@
+//! The normal form units are hashed in: lowercase, alphanumerics only, single spaces, so that
+//! near-identical units hash alike. Every unit of a file goes through it, so ASCII (nearly all
+//! bytes of most files) takes a table lookup per byte; anything else goes by `char`s with the
+//! same rule.
+
+/// What an ASCII byte is to the normaliser and to word splitting.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ascii {
+    /// Alphanumeric: kept, lowercased.
+    Alnum,
+    /// Whitespace (`char::is_whitespace`): separates words; a space to the normaliser.
+    Space,
+    /// Anything else: part of a word; a space to the normaliser.
+    Other,
+}
+
+pub(super) const ASCII: [Ascii; 128] = {
+    let mut t = [Ascii::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = Ascii::Alnum;
+        } else if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            t[b] = Ascii::Space;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Lowercase, alphanumerics only, single spaces: near-identical units hash alike.
+pub fn normalize_unit(text: &str) -> String {
+    let mut n = Normalizer::default();
+    n.push(text);
+    n.into_string()
+}
+
+/// [`normalize_unit`] over text given in pieces, into a buffer reused from unit to unit. `gap()`
+/// between pieces stands for the space a `join(" ")` would put there: normalising the joined
+/// text gives the same string.
+#[derive(Default)]
+pub struct Normalizer {
+    out: Vec<u8>,
+    pending_space: bool,
+}
+
+impl Normalizer {
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.pending_space = false;
+    }
+
+    pub fn gap(&mut self) {
+        self.pending_space = true;
+    }
+
+    pub fn push(&mut self, text: &str) {
+        self.out.reserve(text.len());
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                self.ascii(b);
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("i is on a char boundary");
+                self.char(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn ascii(&mut self, b: u8) {
+        if ASCII[b as usize] == Ascii::Alnum {
+            self.space_if_pending();
+            self.out.push(b.to_ascii_lowercase());
+        } else {
+            self.pending_space = true;
+        }
+    }
+
+    pub(super) fn char(&mut self, c: char) {
+        for lower in c.to_lowercase() {
+            if lower.is_alphanumeric() {
+                self.space_if_pending();
+                let mut utf8 = [0; 4];
+                self.out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            } else {
+                self.pending_space = true;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn space_if_pending(&mut self) {
+        if self.pending_space && !self.out.is_empty() {
+            self.out.push(b' ');
+        }
+        self.pending_space = false;
+    }
+
+    /// The normal form so far, as UTF-8 bytes (what the unit hash reads).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.out
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    fn into_string(self) -> String {
+        String::from_utf8(self.out).expect("only whole chars are pushed")
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// The rule as first written, char by char: the reference the byte-wise normaliser must match.
+    pub(crate) fn normalize_reference(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    pub(crate) const CASES: [&str; 8] = [
+        "",
+        "  Hello, World!  ",
+        "ÀÉÎ õü ß ﬁ İstanbul ΣΑΣ Ǆ",
+        "x\u{0307}y \u{00A0}nbsp\u{2003}em\tTAB\nline\u{85}nel\u{3000}ideo",
+        "日本語のテキスト、句読点。",
+        "emoji 🙂 between\u{200B}zero-width",
+        "MiXeD123_under-score",
+        "\u{1680}ogham\u{2028}ls\u{202F}\u{205F}x\u{0B}\u{0C}\r",
+    ];
+
+    #[test]
+    fn ascii_table_is_char_is_whitespace_and_is_alphanumeric() {
+        for b in 0u8..128 {
+            let c = b as char;
+            let want = if c.is_alphanumeric() {
+                Ascii::Alnum
+            } else if c.is_whitespace() {
+                Ascii::Space
+            } else {
+                Ascii::Other
+            };
+            assert!(ASCII[b as usize] == want, "{b}");
+        }
+    }
+
+    #[test]
+    fn normalizer_matches_the_char_by_char_rule() {
+        for case in CASES {
+            assert_eq!(normalize_unit(case), normalize_reference(case), "{case:?}");
+            // In pieces with gaps: the same as the pieces joined by spaces.
+            let pieces: Vec<&str> = case.split(' ').collect();
+            let mut n = Normalizer::default();
+            for (i, p) in pieces.iter().enumerate() {
+                if i > 0 {
+                    n.gap();
+                }
+                n.push(p);
+            }
+            assert_eq!(n.as_bytes(), normalize_reference(&pieces.join(" ")).as_bytes(), "{case:?}");
+        }
+    }
+}
