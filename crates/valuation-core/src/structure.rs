@@ -3,8 +3,9 @@
 //! formats share one set of column statistics.
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
-use xxhash_rust::xxh3::Xxh3;
+use crate::units::HashSet64;
+use std::collections::BTreeMap;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Columns (or JSON key paths) tracked per file; wider files are measured on the first ones.
 pub const MAX_COLUMNS: usize = 256;
@@ -29,11 +30,21 @@ enum CellType {
     Text,
 }
 
+const MISSING: [&str; 8] = ["na", "n/a", "nan", "null", "none", "-", "?", "nil"];
+const BOOLEANS: [&str; 4] = ["true", "false", "yes", "no"];
+
+/// Empty or a missing-value marker, in any ASCII case. (Every cell of a table comes here, so
+/// nothing is allocated.)
 fn is_missing(cell: &str) -> bool {
-    matches!(
-        cell.trim().to_ascii_lowercase().as_str(),
-        "" | "na" | "n/a" | "nan" | "null" | "none" | "-" | "?" | "nil"
-    )
+    let c = cell.trim();
+    c.is_empty() || c.len() <= 4 && MISSING.iter().any(|m| c.eq_ignore_ascii_case(m))
+}
+
+/// Only digits, signs, a point and an exponent can spell a finite `f64` (`inf` and `nan` are not
+/// finite): anything else skips the parse.
+fn may_be_finite_float(c: &str) -> bool {
+    c.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
 }
 
 fn cell_type(cell: &str) -> CellType {
@@ -41,12 +52,9 @@ fn cell_type(cell: &str) -> CellType {
     let digits = c.strip_prefix(['-', '+']).unwrap_or(c);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         CellType::Integer
-    } else if c.parse::<f64>().is_ok_and(f64::is_finite) {
+    } else if may_be_finite_float(c) && c.parse::<f64>().is_ok_and(f64::is_finite) {
         CellType::Float
-    } else if matches!(
-        c.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no"
-    ) {
+    } else if c.len() <= 5 && BOOLEANS.iter().any(|b| c.eq_ignore_ascii_case(b)) {
         CellType::Boolean
     } else if c.len() >= 10
         && c.as_bytes()[4] == b'-'
@@ -63,9 +71,33 @@ fn cell_type(cell: &str) -> CellType {
 struct Column {
     present: u64,
     missing: u64,
-    types: BTreeMap<CellType, u64>,
+    /// Cells of each `CellType`, by its discriminant.
+    types: [u64; 5],
     distinct: BTreeMap<String, u64>,
     distinct_overflow: bool,
+}
+
+impl Column {
+    fn cell(&mut self, value: &str) {
+        if is_missing(value) {
+            self.missing += 1;
+            return;
+        }
+        self.present += 1;
+        self.types[cell_type(value) as usize] += 1;
+        if self.distinct_overflow {
+            return;
+        }
+        let v = value.trim();
+        let v = v.char_indices().nth(64).map_or(v, |(end, _)| &v[..end]);
+        if let Some(n) = self.distinct.get_mut(v) {
+            *n += 1;
+        } else if self.distinct.len() < MAX_DISTINCT {
+            self.distinct.insert(v.to_owned(), 1);
+        } else {
+            self.distinct_overflow = true;
+        }
+    }
 }
 
 /// Streaming accumulator: one `row` call per record, memory bounded by columns × 64 values plus
@@ -78,10 +110,13 @@ pub struct StructureStats {
     rows: u64,
     ragged_rows: u64,
     width: Option<usize>,
-    row_hashes: HashSet<u64>,
+    row_hashes: HashSet64,
     duplicate_rows: u64,
     pub columns_truncated: bool,
     header_pending: bool,
+    // Per-row scratch, reused: which columns the row had, and the bytes its hash is taken of.
+    seen: Vec<bool>,
+    row_bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,65 +171,66 @@ impl StructureStats {
     }
 
     /// A positional row (CSV/TSV): `width` fields, of which the first `MAX_COLUMNS` are measured.
+    /// Field `i` is the column named `names[i]`, or `column_{i+1}` past the named ones.
     pub fn table_row<'a>(&mut self, width: usize, fields: impl Iterator<Item = &'a str>) {
         let expected = *self.width.get_or_insert(width);
         self.ragged_rows += u64::from(width != expected);
-        let mut cells = Vec::with_capacity(width.min(MAX_COLUMNS));
-        for (i, f) in fields.enumerate().take(MAX_COLUMNS) {
-            let name = self
-                .names
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("column_{}", i + 1));
-            cells.push((name, f));
+        self.start_row();
+        for (i, value) in fields.enumerate().take(MAX_COLUMNS) {
+            if i < self.names.len() {
+                // Names are registered in order: `names[i]` is column `i`.
+                push_cell_bytes(&mut self.row_bytes, &self.names[i], value);
+                self.cell(i, value);
+            } else {
+                let name = format!("column_{}", i + 1);
+                push_cell_bytes(&mut self.row_bytes, &name, value);
+                if let Some(c) = self.column_index(&name) {
+                    self.cell(c, value);
+                }
+            }
         }
         self.columns_truncated |= width > MAX_COLUMNS;
-        self.record(cells.iter().map(|(n, f)| (n.as_str(), *f)));
+        self.end_row();
     }
 
     /// A keyed record (JSON): absent keys count as missing cells.
     pub fn record<'a>(&mut self, cells: impl Iterator<Item = (&'a str, &'a str)>) {
-        self.rows += 1;
-        let mut hasher = Xxh3::new();
-        let mut seen = vec![false; self.columns.len()];
+        self.start_row();
         for (name, value) in cells {
-            hasher.update(name.as_bytes());
-            hasher.update(&[0x1f]);
-            hasher.update(value.as_bytes());
-            hasher.update(&[0x1e]);
-            let Some(i) = self.column_index(name) else {
-                continue;
-            };
-            if i >= seen.len() {
-                seen.resize(i + 1, false);
-                // A key first seen now was missing from every earlier record.
-                self.columns[i].missing = self.rows - 1;
-            }
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            let col = &mut self.columns[i];
-            if is_missing(value) {
-                col.missing += 1;
-                continue;
-            }
-            col.present += 1;
-            *col.types.entry(cell_type(value)).or_default() += 1;
-            if !col.distinct_overflow {
-                let v: String = value.trim().chars().take(64).collect();
-                if col.distinct.len() < MAX_DISTINCT || col.distinct.contains_key(&v) {
-                    *col.distinct.entry(v).or_default() += 1;
-                } else {
-                    col.distinct_overflow = true;
-                }
+            push_cell_bytes(&mut self.row_bytes, name, value);
+            if let Some(c) = self.column_index(name) {
+                self.cell(c, value);
             }
         }
-        for (i, s) in seen.iter().enumerate() {
-            if !s {
-                self.columns[i].missing += 1;
+        self.end_row();
+    }
+
+    fn start_row(&mut self) {
+        self.rows += 1;
+        self.row_bytes.clear();
+        self.seen.clear();
+        self.seen.resize(self.columns.len(), false);
+    }
+
+    /// A row's cell of column `i`; a column's second cell in one row is ignored.
+    fn cell(&mut self, i: usize, value: &str) {
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, false);
+            // A column first seen now was missing from every earlier row.
+            self.columns[i].missing = self.rows - 1;
+        }
+        if !std::mem::replace(&mut self.seen[i], true) {
+            self.columns[i].cell(value);
+        }
+    }
+
+    fn end_row(&mut self) {
+        for (column, seen) in self.columns.iter_mut().zip(&self.seen) {
+            if !seen {
+                column.missing += 1;
             }
         }
-        if !self.row_hashes.insert(hasher.digest()) {
+        if !self.row_hashes.insert(xxh3_64(&self.row_bytes)) {
             self.duplicate_rows += 1;
         }
     }
@@ -206,7 +242,7 @@ impl StructureStats {
         let consistency: Vec<f64> = cols
             .iter()
             .filter(|c| c.present > 0)
-            .map(|c| *c.types.values().max().unwrap_or(&0) as f64 / c.present as f64)
+            .map(|c| *c.types.iter().max().unwrap_or(&0) as f64 / c.present as f64)
             .collect();
         let constant = cols
             .iter()
@@ -267,6 +303,14 @@ impl StructureStats {
         let rarest = *col.distinct.values().min()? as f64 / col.present as f64;
         Some((self.names[i].clone(), rarest * k as f64))
     }
+}
+
+/// What a row's duplicate check hashes, per cell: the column's name, 0x1f, the value, 0x1e.
+fn push_cell_bytes(row: &mut Vec<u8>, name: &str, value: &str) {
+    row.extend_from_slice(name.as_bytes());
+    row.push(0x1f);
+    row.extend_from_slice(value.as_bytes());
+    row.push(0x1e);
 }
 
 #[cfg(test)]
