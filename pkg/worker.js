@@ -137,9 +137,10 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
       await check();
     }
     progress('analyze', 0, 1);
+    const sha256 = await platformSha256(buffer);
     const filled = buffer;
     buffer = null; // consumed by fromBuffer, even when it throws
-    valuation = Valuation.fromBuffer(filled, options);
+    valuation = Valuation.fromBuffer(filled, options, sha256);
     progress('analyze', 1, 1);
     await check();
     // The pool embeds the texts on all its workers (this one included) and sends the vectors.
@@ -164,6 +165,22 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
     } catch {
       // After a crash the instance is gone; the pool replaces this worker.
     }
+  }
+}
+
+/**
+ * The file's SHA-256 by the browser's own implementation (hardware SHA where the CPU has it,
+ * several times faster than SHA-256 compiled to wasm), or undefined, and wasm hashes it, where
+ * `crypto.subtle` is missing (pages served over plain http from another host) or fails (the copy
+ * `digest` makes of a very large file does not fit). The same digest either way.
+ */
+async function platformSha256(buffer) {
+  try {
+    if (!self.crypto?.subtle) return undefined;
+    const digest = new Uint8Array(await self.crypto.subtle.digest('SHA-256', buffer.view()));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return undefined;
   }
 }
 

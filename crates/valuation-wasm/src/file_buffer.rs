@@ -41,6 +41,16 @@ impl JsFileBuffer {
         Ok(())
     }
 
+    /// The bytes so far, as a view on wasm memory (no copy), for `crypto.subtle.digest`, which
+    /// copies its input before it returns. Use it at once: the view is detached as soon as wasm
+    /// memory grows.
+    pub fn view(&self) -> js_sys::Uint8Array {
+        // SAFETY: the view aliases `self.bytes`, which nothing in Rust mutates while JS holds it
+        // (JS hands it straight to `digest`, which copies it synchronously); a later memory growth
+        // detaches it instead of leaving it dangling.
+        unsafe { js_sys::Uint8Array::view(&self.bytes) }
+    }
+
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> usize {
         self.bytes.len()

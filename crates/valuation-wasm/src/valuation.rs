@@ -16,16 +16,20 @@ pub struct JsValuation {
 
 #[wasm_bindgen(js_class = Valuation)]
 impl JsValuation {
-    /// The whole-file pass over `bytes`. Throws a `ValuationError` (`empty_file`,
-    /// `unsupported_type`, `file_too_large`, `invalid_option`).
+    /// The whole-file pass over `bytes`. `sha256`: the file's SHA-256 in hex when the host has
+    /// computed it (the platform's hashing is faster than wasm's); omitted, it is computed here.
+    /// Throws a `ValuationError` (`empty_file`, `unsupported_type`, `file_too_large`,
+    /// `invalid_option`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+        sha256: Option<String>,
     ) -> Result<JsValuation, JsValue> {
         crate::panic::install_hook();
         let options: ScoreOptions = convert::options(options)?;
-        let staged = Staged::new(bytes, &options).map_err(convert::score_error)?;
+        let staged = Staged::new_hashed(bytes, &options, sha256.as_deref())
+            .map_err(convert::score_error)?;
         Ok(JsValuation {
             staged: Some(staged),
         })
@@ -36,8 +40,9 @@ impl JsValuation {
     pub fn from_buffer(
         buffer: JsFileBuffer,
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+        sha256: Option<String>,
     ) -> Result<JsValuation, JsValue> {
-        JsValuation::new(&buffer.bytes, options)
+        JsValuation::new(&buffer.bytes, options, sha256)
     }
 
     /// Units the model embeds for this file (at most `sample_size`, whatever the file size).

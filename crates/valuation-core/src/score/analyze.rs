@@ -43,7 +43,13 @@ pub struct Analysis {
     pub pii: PiiCounts,
 }
 
-pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analysis, IntakeError> {
+/// `sha256`: the file's digest when the host has it already (else it is computed here).
+pub fn analyze(
+    bytes: &[u8],
+    max_bytes: u64,
+    sample_size: usize,
+    sha256: Option<String>,
+) -> Result<Analysis, IntakeError> {
     let input = intake(bytes, max_bytes)?;
     let text: &str = &input.text;
     let mut sampler = UnitSampler::new(sample_size);
@@ -77,7 +83,7 @@ pub fn analyze(bytes: &[u8], max_bytes: u64, sample_size: usize) -> Result<Analy
     let (units, duplicates) = (sampler.units as u64, sampler.duplicates as u64);
     let (sample, unit_hashes) = sampler.into_sample();
     let file = FileInfo {
-        sha256: crate::embed::sha256_hex(bytes),
+        sha256: sha256.unwrap_or_else(|| crate::embed::sha256_hex(bytes)),
         size: bytes.len() as u64,
         kind: input.kind,
         encoding: input.encoding,

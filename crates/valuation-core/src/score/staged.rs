@@ -5,7 +5,7 @@
 
 #[cfg(feature = "model")]
 use super::ModelRef;
-use super::{analyze, Analysis, Embedded, Report, ScoreError, ScoreOptions};
+use super::{Analysis, Embedded, Report, ScoreError, ScoreOptions};
 use crate::dataset_ref::DatasetRef;
 #[cfg(feature = "model")]
 use crate::embed::{EmbedJob, Embedder};
@@ -28,8 +28,18 @@ struct Model {
 impl Staged {
     /// The whole-file pass: cost linear in the file size, no model.
     pub fn new(bytes: &[u8], options: &ScoreOptions) -> Result<Self, ScoreError> {
+        Staged::new_hashed(bytes, options, None)
+    }
+
+    /// [`Staged::new`] with the file's SHA-256 already computed by the host
+    /// (see [`super::analyze_hashed`]).
+    pub fn new_hashed(
+        bytes: &[u8],
+        options: &ScoreOptions,
+        sha256: Option<&str>,
+    ) -> Result<Self, ScoreError> {
         Ok(Staged {
-            analysis: analyze(bytes, options)?,
+            analysis: super::analyze_hashed(bytes, options, sha256)?,
             options: options.clone(),
             #[cfg(feature = "model")]
             model: None,

@@ -1,6 +1,8 @@
 //! PII / secret occurrence counter. Only counts leave this module: a valuation report built from
 //! them can never leak the values it describes.
 
+mod prefilter;
+
 use regex::{Regex, RegexBuilder};
 use std::sync::LazyLock;
 
@@ -66,6 +68,13 @@ static API_KEY: LazyLock<Regex> = LazyLock::new(|| {
         r"|sk-[A-Za-z0-9_-]{32,250}|eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
     ))
 });
+/// Every API_KEY alternative is made of these bytes only, and none matches fewer than 15 of
+/// them (`xox?-` and ten more): a key lies inside a run of 15 or more, and nowhere else.
+fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
+}
+const KEY_MIN_LEN: usize = 15;
+
 // One leftmost-first pass for everything digit-shaped, so an IBAN or card is consumed whole and
 // its digit groups can never be re-read as a phone number. Group order sets the preference.
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
@@ -81,6 +90,12 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"|0[1-9](?:\.[0-9]{2}){4})",
     ))
 });
+
+/// Every NUMERIC match has a digit within its first 3 bytes (IBAN: `[A-Z]{2}[0-9]`; a card, a
+/// trunk number: a digit; international: `+` or `00` then a digit; NANP: `1`, `(` or a digit)
+/// and is at most 101 bytes long (international: `+`, 3 digits and 6 groups of at most 16).
+const NUMERIC_BACK: usize = 3;
+const NUMERIC_MAX_LEN: usize = 128;
 
 /// Country code + total IBAN length (SWIFT IBAN registry). Unknown countries are rejected: with
 /// mod-97 alone, one in 97 random upper-case tokens of the right shape would pass.
@@ -242,14 +257,23 @@ fn phone_len(b: &[u8], s: usize, e: usize, group: usize) -> Option<usize> {
 }
 
 /// Counts PII and secret occurrences in `text`; linear in its length, never panics.
+///
+/// API keys are searched only in runs of key bytes long enough to hold one, and digit-shaped
+/// PII only in the spans around digits ([`prefilter`]): no match of either pattern lies
+/// elsewhere, and a search that starts where no match can start finds the same leftmost-first
+/// matches, so the counts are those of searching the whole text (`scan_reference` in the tests).
 pub fn scan(text: &str) -> PiiCounts {
     let b = text.as_bytes();
     let mut c = PiiCounts::default();
     for m in EMAIL.find_iter(text) {
         bump(&mut c.emails, email_ok(b, m.start(), m.end()));
     }
-    for m in API_KEY.find_iter(text) {
-        bump(&mut c.api_keys, api_key_ok(b, m.start(), m.end()));
+    // Runs start and end next to ASCII bytes: char boundaries.
+    for run in prefilter::long_runs(b, KEY_MIN_LEN, is_key_byte) {
+        for m in API_KEY.find_iter(&text[run.clone()]) {
+            let (s, e) = (run.start + m.start(), run.start + m.end());
+            bump(&mut c.api_keys, api_key_ok(b, s, e));
+        }
     }
     for _ in PRIVATE_KEY.find_iter(text) {
         bump(&mut c.private_keys, true);
@@ -257,20 +281,29 @@ pub fn scan(text: &str) -> PiiCounts {
     // Reused capture slots: no allocation per match, however many candidates a hostile input has.
     let mut locs = NUMERIC.capture_locations();
     let mut at = 0;
-    while let Some(m) = NUMERIC.captures_read_at(&mut locs, text, at) {
-        let (s, e) = (m.start(), m.end());
-        at = e;
-        let group = (1..=5).find(|&g| locs.get(g).is_some()).unwrap_or(0);
-        let loose = !glued_before(b, s);
-        if group == 1 {
-            bump(&mut c.ibans, iban_ok(b, s, e));
-        } else if group == 2 {
-            let card = loose && !glued_after(b, e) && card_ok(&b[s..e]);
-            bump(&mut c.card_numbers, card);
-        } else if let Some(len) = phone_len(b, s, e, group).filter(|_| loose) {
-            bump(&mut c.phones, true);
-            // Rescan whatever a trimmed phone left over: it may hold a card or another phone.
-            at = s + len;
+    for span in prefilter::digit_spans(b, NUMERIC_BACK, NUMERIC_MAX_LEN) {
+        // Widened to char boundaries: an earlier start or a later end only adds room.
+        let start = (0..=span.start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let end = (span.end..=b.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(b.len());
+        // The text up to the span's end: every match starting in the span ends inside it, and
+        // the bytes before it stay visible to the checks below.
+        let haystack = &text[..end];
+        at = at.max(start);
+        while let Some(m) = NUMERIC.captures_read_at(&mut locs, haystack, at) {
+            let (s, e) = (m.start(), m.end());
+            at = e;
+            let group = (1..=5).find(|&g| locs.get(g).is_some()).unwrap_or(0);
+            let loose = !glued_before(b, s);
+            if group == 1 {
+                bump(&mut c.ibans, iban_ok(b, s, e));
+            } else if group == 2 {
+                let card = loose && !glued_after(b, e) && card_ok(&b[s..e]);
+                bump(&mut c.card_numbers, card);
+            } else if let Some(len) = phone_len(b, s, e, group).filter(|_| loose) {
+                bump(&mut c.phones, true);
+                // Rescan whatever a trimmed phone left over: it may hold a card or another phone.
+                at = s + len;
+            }
         }
     }
     c
@@ -381,6 +414,80 @@ mod tests {
         assert_eq!(scan(pem).total(), 1);
         let digit_groups = "4111 1111 1111 1111, 3782 822463 10005, DE89 3704 0044 0532 0130 00";
         assert_eq!(scan(digit_groups).phones, 0);
+    }
+
+    /// The scan as first written: every pattern over the whole text.
+    fn scan_reference(text: &str) -> PiiCounts {
+        let b = text.as_bytes();
+        let mut c = PiiCounts::default();
+        for m in EMAIL.find_iter(text) {
+            bump(&mut c.emails, email_ok(b, m.start(), m.end()));
+        }
+        for m in API_KEY.find_iter(text) {
+            bump(&mut c.api_keys, api_key_ok(b, m.start(), m.end()));
+        }
+        for _ in PRIVATE_KEY.find_iter(text) {
+            bump(&mut c.private_keys, true);
+        }
+        let mut locs = NUMERIC.capture_locations();
+        let mut at = 0;
+        while let Some(m) = NUMERIC.captures_read_at(&mut locs, text, at) {
+            let (s, e) = (m.start(), m.end());
+            at = e;
+            let group = (1..=5).find(|&g| locs.get(g).is_some()).unwrap_or(0);
+            let loose = !glued_before(b, s);
+            if group == 1 {
+                bump(&mut c.ibans, iban_ok(b, s, e));
+            } else if group == 2 {
+                let card = loose && !glued_after(b, e) && card_ok(&b[s..e]);
+                bump(&mut c.card_numbers, card);
+            } else if let Some(len) = phone_len(b, s, e, group).filter(|_| loose) {
+                bump(&mut c.phones, true);
+                at = s + len;
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn searching_only_where_matches_can_be_finds_what_the_whole_text_search_finds() {
+        let samples: Vec<String> = CASES
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .flat_map(|(_, s)| s.replace('~', "").split('|').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        let filler = [
+            " ", "\n", " and ", ", ", "é", "中文 ", "x", "-", "_", ".", "(", "+", "0", "12 ", "999",
+            "Lorem ipsum dolor sit amet ", "sk-", "eyJ", "ghp_", "0049 ", "1-",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut found = 0;
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..next(40) {
+                if next(3) == 0 {
+                    text.push_str(&samples[next(samples.len())]);
+                } else {
+                    text.push_str(filler[next(filler.len())]);
+                }
+                // Long gaps between candidates too, so spans and runs end and start again.
+                if next(8) == 0 {
+                    text.push_str(&"prose without numbers ".repeat(next(12)));
+                }
+            }
+            let counts = scan(&text);
+            assert_eq!(counts, scan_reference(&text), "{text:?}");
+            found += counts.total();
+        }
+        assert!(found > 100, "the generated texts hold PII: {found}");
+        for case in &samples {
+            let text = format!("Details: {case}. Thanks");
+            assert_eq!(scan(&text), scan_reference(&text), "{text:?}");
+        }
     }
 
     #[test]
