@@ -289,17 +289,23 @@ pub fn scan(text: &str) -> PiiCounts {
         // the bytes before it stay visible to the checks below.
         let haystack = &text[..end];
         at = at.max(start);
-        while let Some(m) = NUMERIC.captures_read_at(&mut locs, haystack, at) {
+        while let Some(m) = NUMERIC.find_at(haystack, at) {
             let (s, e) = (m.start(), m.end());
             at = e;
+            // Glued to what precedes it (digits inside a longer number, a word, a path), a match
+            // counts as nothing whatever its group: only the others pay for the capture search,
+            // which finds this same match (the leftmost one from `s`).
+            if glued_before(b, s) {
+                continue;
+            }
+            NUMERIC.captures_read_at(&mut locs, haystack, s);
             let group = (1..=5).find(|&g| locs.get(g).is_some()).unwrap_or(0);
-            let loose = !glued_before(b, s);
             if group == 1 {
                 bump(&mut c.ibans, iban_ok(b, s, e));
             } else if group == 2 {
-                let card = loose && !glued_after(b, e) && card_ok(&b[s..e]);
+                let card = !glued_after(b, e) && card_ok(&b[s..e]);
                 bump(&mut c.card_numbers, card);
-            } else if let Some(len) = phone_len(b, s, e, group).filter(|_| loose) {
+            } else if let Some(len) = phone_len(b, s, e, group) {
                 bump(&mut c.phones, true);
                 // Rescan whatever a trimmed phone left over: it may hold a card or another phone.
                 at = s + len;

@@ -43,9 +43,14 @@ pub fn prose_units(text: &str, mut unit: impl FnMut(&ProseUnit, &[u8])) {
                         continue;
                     }
                 }
-                _ => {
+                Ascii::Alnum => {
                     scan.start_word(i);
-                    scan.norm.ascii(b);
+                    i += scan.norm.alnum_run(&bytes[i..]);
+                    continue;
+                }
+                Ascii::Other => {
+                    scan.start_word(i);
+                    scan.norm.gap();
                 }
             }
             i += 1;
