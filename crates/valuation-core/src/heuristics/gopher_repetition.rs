@@ -5,8 +5,8 @@
 use super::{ratio, Verdict};
 use crate::text::{char_len, lines::split_newline_runs, py_strip, split_words};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use crate::units::{HashMap64, HashSet64};
+use xxhash_rust::xxh3::xxh3_64;
 
 pub const MAX_DUP_LINES: f64 = 0.30;
 pub const MAX_DUP_PARAGRAPHS: f64 = 0.30;
@@ -40,7 +40,7 @@ pub struct GopherRepetition {
 
 /// (duplicate elements, chars in duplicates), first occurrences not counted.
 pub fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet64::default();
     let (mut n, mut chars) = (0, 0);
     for item in items {
         if !seen.insert(xxh3_64(item.as_bytes())) {
@@ -51,25 +51,29 @@ pub fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, 
     (n, chars)
 }
 
-fn ngram_hash(words: &[&str], sep: &[u8]) -> u64 {
-    let mut h = Xxh3::new();
+/// xxh3 of the words joined by `sep`: joined into `buf` and hashed in one call, which gives the
+/// streaming hasher's value at a fraction of its cost per word (this runs for every position of
+/// the measured text, nine times).
+fn ngram_hash(words: &[&str], sep: &[u8], buf: &mut Vec<u8>) -> u64 {
+    buf.clear();
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
-            h.update(sep);
+            buf.extend_from_slice(sep);
         }
-        h.update(w.as_bytes());
+        buf.extend_from_slice(w.as_bytes());
     }
-    h.digest()
+    xxh3_64(buf)
 }
 
 /// Chars covered by the most frequent n-gram: Python's `Counter.most_common(1)` picks by count
 /// alone, ties going to the n-gram seen first, and only then multiplies by its length.
 fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
-    let mut counts: HashMap<u64, (usize, usize, usize)> = HashMap::new();
+    let mut counts: HashMap64<(usize, usize, usize)> = HashMap64::default();
+    let mut buf = Vec::new();
     for (i, gram) in words.windows(n).enumerate() {
         let len = lens[i..i + n].iter().sum::<usize>() + n - 1;
         counts
-            .entry(ngram_hash(gram, b" "))
+            .entry(ngram_hash(gram, b" ", &mut buf))
             .or_insert((0, i, len))
             .0 += 1;
     }
@@ -81,10 +85,11 @@ fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
 
 /// datatrove's `find_all_duplicate`: after a repeat, skip past it so overlaps are not recounted.
 fn dup_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> usize {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet64::default();
+    let mut buf = Vec::new();
     let (mut chars, mut i) = (0, 0);
     while i + n <= words.len() {
-        if seen.insert(ngram_hash(&words[i..i + n], b"")) {
+        if seen.insert(ngram_hash(&words[i..i + n], b"", &mut buf)) {
             i += 1;
         } else {
             chars += lens[i..i + n].iter().sum::<usize>();

@@ -125,6 +125,15 @@ fn special_split(s: &str) -> Option<usize> {
     if s.len() > 12 || !s.is_ascii() && !s.contains('’') {
         return None;
     }
+    // Every special case below has a point or an apostrophe, ends in "nt", or is one of three
+    // words: anything else is settled here, before the lowercase copy (this runs several times
+    // per word of the measured text).
+    let maybe = s.contains(['.', '\'', '’'])
+        || s.len() >= 2 && s.as_bytes()[s.len() - 2..].eq_ignore_ascii_case(b"nt")
+        || ["cannot", "gonna", "gotta"].iter().any(|w| s.eq_ignore_ascii_case(w));
+    if !maybe {
+        return None;
+    }
     let lower = s.to_lowercase().replace('’', "'");
     if ABBREVIATIONS.contains(&lower.as_str())
         || matches!(

@@ -44,8 +44,10 @@ impl Hasher for PrehashedHasher {
     }
 }
 
-/// A set of unit (or row) hashes.
+/// A set of unit (or row, or n-gram) hashes.
 pub type HashSet64 = HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
+/// A map keyed by such hashes.
+pub type HashMap64<V> = std::collections::HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 
 /// Streams units; keeps counts, duplicates and the bottom-k sample.
 pub struct UnitSampler {
