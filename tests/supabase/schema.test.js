@@ -89,7 +89,9 @@ test('grants are tightened: anon has nothing; authenticated reads and inserts cl
 test('RLS is enabled on every table of the exposed schema', async () => {
   const tables = await q(`select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
                           where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`);
-  assert.deepEqual(tables.map((t) => t.relname), ['contributors', 'data_contributions', 'datasets']);
+  assert.deepEqual(tables.map((t) => t.relname), ['contribution_daily', 'contribution_limits', 'contribution_rate',
+    'contributors', 'data_contributions', 'dataset_contents', 'dataset_contributor_quality', 'dataset_members',
+    'dataset_quality_dirty', 'datasets']);
   for (const t of tables) assert.equal(t.relrowsecurity, true, t.relname);
 });
 
@@ -113,12 +115,12 @@ test('RLS at SQL level: insert own only, read own only, defaults from the JWT', 
   await asRole('authenticated', { sub: U1, role: 'authenticated' }, async () => {
     const [row] = (await db.query(`insert into public.data_contributions
       (dataset_id, content_sha256, byte_size, detected_type, quality_score, model_id, scorer_version)
-      values ($1, $2, 10, 'csv', 55, 'm', '1') returning contributor_id, sub_scores, flags`, [DS, sha])).rows;
+      values ($1, $2, 10, 'csv', 55, 'm', '1.0.0') returning contributor_id, sub_scores, flags`, [DS, sha])).rows;
     assert.deepEqual(row, { contributor_id: U1, sub_scores: {}, flags: {} });
     await db.query('savepoint s');
     await assert.rejects(db.query(`insert into public.data_contributions
       (dataset_id, contributor_id, content_sha256, byte_size, detected_type, quality_score, model_id, scorer_version)
-      values ($1, $2, $3, 10, 'csv', 55, 'm', '1')`, [DS, U2, 'cd'.repeat(32)]),
+      values ($1, $2, $3, 10, 'csv', 55, 'm', '1.0.0')`, [DS, U2, 'cd'.repeat(32)]),
     (e) => e.code === '42501' && /row-level security/.test(e.message));
     await db.query('rollback to savepoint s');
     await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: U2, role: 'authenticated' })]);
@@ -127,20 +129,34 @@ test('RLS at SQL level: insert own only, read own only, defaults from the JWT', 
   });
 });
 
-test('refresh_dataset_quality computes the per-dataset mean and count', async () => {
+test('refresh_dataset_quality: median of per-contributor medians, both counts, from the queue', async () => {
+  // U1: 10.00, 20.50, 91.25 -> median 20.50; U2: 60 -> 60; the listing: median(20.50, 60) = 40.25
   await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
                     detected_type, quality_score, model_id, scorer_version)
-                  select $1, $2, encode(sha256(convert_to(g::text, 'UTF8')), 'hex'), 1, 'text', s, 'm', '1'
+                  select $1, $2, encode(sha256(convert_to(g::text, 'UTF8')), 'hex'), 1, 'text', s, 'm', '1.0.0'
                   from unnest(array[10.00, 20.50, 91.25]) with ordinality as t(s, g)`, [DS, U1]);
-  await db.query('begin');
-  try {
-    await db.query('set local role service_role');
-    assert.equal((await db.query('select public.refresh_dataset_quality($1) as n', [DS])).rows[0].n, 1);
-  } finally {
-    await db.query('commit');
-  }
-  assert.deepEqual(await q('select quality_score, contribution_count from public.datasets where id = $1', [DS]),
-    [{ quality_score: '40.58', contribution_count: '3' }]);
+  await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
+                    detected_type, quality_score, model_id, scorer_version)
+                  values ($1, $2, $3, 1, 'text', 60, 'm', '1.0.0')`, [DS, U2, 'ef'.repeat(32)]);
+  assert.deepEqual(await q('select dataset_id, contributor_id from public.dataset_quality_dirty order by contributor_id'),
+    [{ dataset_id: DS, contributor_id: U1 }, { dataset_id: DS, contributor_id: U2 }]);
+  const refresh = async (arg) => {
+    await db.query('begin');
+    try {
+      await db.query('set local role service_role');
+      return (await db.query(`select public.refresh_dataset_quality(${arg}) as n`)).rows[0].n;
+    } finally {
+      await db.query('commit');
+    }
+  };
+  assert.equal(await refresh(''), 1);
+  const listing = async () => q(`select quality_score, contributor_count, contribution_count from public.datasets where id = $1`, [DS]);
+  assert.deepEqual(await listing(), [{ quality_score: '40.25', contributor_count: '2', contribution_count: '4' }]);
+  assert.deepEqual(await q('select count(*)::int as n from public.dataset_quality_dirty'), [{ n: 0 }]);
+  assert.equal(await refresh(''), 0, 'an empty queue touches nothing');
+  // a rebuild of one dataset from its rows gives the same
+  assert.equal(await refresh(`'${DS}'`), 1);
+  assert.deepEqual(await listing(), [{ quality_score: '40.25', contributor_count: '2', contribution_count: '4' }]);
 });
 
 test('the marketplace and "my contributions" reads can use their indexes', async () => {
