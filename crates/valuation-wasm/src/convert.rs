@@ -270,7 +270,7 @@ export interface SubmitError extends Error {
   code:
     | "rls_denied" | "expired_token" | "unauthorized" | "forbidden" | "constraint_violation"
     | "unknown_column" | "bad_request" | "not_found" | "conflict" | "missing_reference"
-    | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
+    | "already_contributed" | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
     | "timeout" | "invalid_config" | "invalid_record" | "no_model";
   transient: boolean;
   /** The HTTP status of the final answer, when one arrived. */
