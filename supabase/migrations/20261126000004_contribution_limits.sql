@@ -128,8 +128,8 @@ language plpgsql security definer set search_path = '' as $$
 declare
   uid constant uuid := auth.uid();
   added integer;
-  per_window integer := 100;
-  window_seconds integer := 60;
+  per_window integer;
+  window_seconds integer;
   win timestamptz;
   used_now integer;
   retry_after integer;
@@ -142,7 +142,9 @@ begin
   if added = 0 then
     return null;
   end if;
-  select l.per_window, l.window_seconds into per_window, window_seconds from public.contribution_limits l;
+  -- (aggregates: should the operator delete the row, the default applies instead of no limit)
+  select coalesce(max(l.per_window), 100), coalesce(max(l.window_seconds), 60)
+  into per_window, window_seconds from public.contribution_limits l;
 
   -- More rows in one statement than a whole window allows can never succeed: 413, which makes
   -- the client split the batch (a 429 would only make it wait and fail again).

@@ -106,6 +106,29 @@ test('functions: refresh_dataset_quality is service_role only; the signup trigge
   });
 });
 
+test('issue 13 tables: clients get dataset_members SELECT only; bookkeeping tables and trigger functions are closed', async () => {
+  const granted = await q(`select table_name, privilege_type from information_schema.role_table_grants
+                           where table_schema = 'public' and grantee = 'authenticated'
+                             and table_name not in ('contributors', 'datasets', 'data_contributions')
+                           order by table_name, privilege_type`);
+  assert.deepEqual(granted, [{ table_name: 'dataset_members', privilege_type: 'SELECT' }]);
+  for (const fn of ['queue_dataset_quality()', 'claim_contribution_content()', 'release_contribution_content()',
+    'enforce_contribution_limits()']) {
+    const [p] = await q(`select has_function_privilege('authenticated', 'public.${fn}', 'execute') as auth,
+                                has_function_privilege('anon', 'public.${fn}', 'execute') as anon,
+                                p.prosecdef as definer, p.proconfig::text as config
+                         from pg_proc p where p.oid = 'public.${fn}'::regprocedure`);
+    assert.deepEqual(p, { auth: false, anon: false, definer: true, config: String.raw`{"search_path=\"\""}` }, fn);
+  }
+  const [d] = await q(`select column_default, is_nullable from information_schema.columns
+                       where table_schema = 'public' and table_name = 'datasets' and column_name = 'access'`);
+  assert.deepEqual(d, { column_default: "'open'::text", is_nullable: 'NO' });
+  await assert.rejects(db.query(`update public.datasets set access = 'secret' where id = $1`, [DS]),
+    (e) => e.code === '23514' && /datasets_access_known/.test(e.message));
+  await assert.rejects(db.query(`insert into public.contribution_limits (id) values (false)`), (e) => e.code === '23514');
+  await assert.rejects(db.query(`insert into public.contribution_limits default values`), (e) => e.code === '23505');
+});
+
 test('signing up creates the contributors row (trigger on auth.users)', async () => {
   assert.deepEqual(await q('select id from public.contributors order by id'), [{ id: U1 }, { id: U2 }]);
 });
