@@ -76,8 +76,10 @@ create function public.refresh_dataset_quality(p_dataset_id uuid default null)
 returns integer
 language plpgsql security invoker set search_path = '' as $$
 declare
+  big_queue constant integer := 10000; -- pairs; above it 2a, below 2b
   ds uuid[];
   cs uuid[];
+  dsu uuid[];
   n integer;
 begin
   -- 1. Take the queue (rows queued meanwhile by other transactions stay for the next run).
@@ -96,27 +98,52 @@ begin
   )
   select coalesce(array_agg(dataset_id), '{}'), coalesce(array_agg(contributor_id), '{}') into ds, cs from pairs;
 
-  -- 2. Per-contributor medians of the queued pairs only (index range scans of their rows).
-  with fresh as (
-    select p.dataset_id, p.contributor_id, agg.median_score, agg.contributions
-    from unnest(ds, cs) as p (dataset_id, contributor_id)
-    cross join lateral (
-      select round(percentile_cont(0.5) within group (order by c.quality_score)::numeric, 2) as median_score,
+  -- 2a. A big queue (the first build on an existing table, a rebuild): one pass over the touched
+  --     datasets' rows is cheaper than an index lookup per pair; every pair of them is recomputed.
+  if cardinality(ds) > big_queue then
+    select array_agg(distinct t.dataset_id) into dsu from unnest(ds) as t (dataset_id);
+    with fresh as (
+      select c.dataset_id, c.contributor_id,
+             round(percentile_cont(0.5) within group (order by c.quality_score)::numeric, 2) as median_score,
              count(*) as contributions
       from public.data_contributions c
-      where c.dataset_id = p.dataset_id and c.contributor_id = p.contributor_id
-    ) agg
-  ), gone as (
-    delete from public.dataset_contributor_quality s
-    using fresh f
-    where f.contributions = 0 and s.dataset_id = f.dataset_id and s.contributor_id = f.contributor_id
-  )
-  insert into public.dataset_contributor_quality (dataset_id, contributor_id, median_score, contributions)
-  select f.dataset_id, f.contributor_id, f.median_score, f.contributions
-  from fresh f
-  where f.contributions > 0 and exists (select 1 from public.datasets d where d.id = f.dataset_id)
-  on conflict (dataset_id, contributor_id) do update
-    set median_score = excluded.median_score, contributions = excluded.contributions;
+      where c.dataset_id = any (dsu)
+      group by c.dataset_id, c.contributor_id
+    ), gone as (
+      delete from public.dataset_contributor_quality s
+      where s.dataset_id = any (dsu)
+        and not exists (select 1 from fresh f where f.dataset_id = s.dataset_id and f.contributor_id = s.contributor_id)
+    )
+    insert into public.dataset_contributor_quality (dataset_id, contributor_id, median_score, contributions)
+    select f.dataset_id, f.contributor_id, f.median_score, f.contributions
+    from fresh f
+    where exists (select 1 from public.datasets d where d.id = f.dataset_id)
+    on conflict (dataset_id, contributor_id) do update
+      set median_score = excluded.median_score, contributions = excluded.contributions;
+    ds := dsu;
+  else
+    -- 2b. Per-contributor medians of the queued pairs only (index range scans of their rows).
+    with fresh as (
+      select p.dataset_id, p.contributor_id, agg.median_score, agg.contributions
+      from unnest(ds, cs) as p (dataset_id, contributor_id)
+      cross join lateral (
+        select round(percentile_cont(0.5) within group (order by c.quality_score)::numeric, 2) as median_score,
+               count(*) as contributions
+        from public.data_contributions c
+        where c.dataset_id = p.dataset_id and c.contributor_id = p.contributor_id
+      ) agg
+    ), gone as (
+      delete from public.dataset_contributor_quality s
+      using fresh f
+      where f.contributions = 0 and s.dataset_id = f.dataset_id and s.contributor_id = f.contributor_id
+    )
+    insert into public.dataset_contributor_quality (dataset_id, contributor_id, median_score, contributions)
+    select f.dataset_id, f.contributor_id, f.median_score, f.contributions
+    from fresh f
+    where f.contributions > 0 and exists (select 1 from public.datasets d where d.id = f.dataset_id)
+    on conflict (dataset_id, contributor_id) do update
+      set median_score = excluded.median_score, contributions = excluded.contributions;
+  end if;
 
   -- 3. The listing of every touched dataset, from the summary (one row per contributor). A
   --    dataset without contributions is reset: null score, 0 and 0.

@@ -182,6 +182,38 @@ test('refresh_dataset_quality: median of per-contributor medians, both counts, f
   assert.deepEqual(await listing(), [{ quality_score: '40.25', contributor_count: '2', contribution_count: '4' }]);
 });
 
+test('refresh_dataset_quality: a big queue (> 10 000 pairs) takes the one-pass path with the same result', async () => {
+  const BIG = 'd5000000-0000-4000-8000-0000000000b1';
+  const ghost = '5e000000-0000-4000-8000-000000000001'; // a summary row whose contributor has no rows any more
+  await db.query(`insert into public.datasets (id, domain, name) values ($1, 'schema', 'big')`, [BIG]);
+  await db.query(`insert into auth.users (id) select gen_random_uuid() from generate_series(1, 10001)`);
+  await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
+                    detected_type, quality_score, model_id, scorer_version)
+                  select $1, c.id, encode(sha256(convert_to(c.id::text || k::text, 'UTF8')), 'hex'), 1, 'text',
+                         (abs(hashtext(c.id::text || k::text)) % 10001) / 100.0, 'm', '1.0.0'
+                  from public.contributors c cross join generate_series(1, 1 + abs(hashtext(c.id::text)) % 3) k
+                  where c.id not in ($2, $3)`, [BIG, U1, U2]);
+  await db.query(`insert into public.dataset_contributor_quality values ($1, $2, 99, 5)`, [BIG, ghost]);
+  await db.query(`insert into public.dataset_quality_dirty values ($1, $2)`, [BIG, ghost]);
+  assert.ok(Number((await q('select count(*) from public.dataset_quality_dirty'))[0].count) > 10000);
+  await db.query('begin');
+  try {
+    await db.query('set local role service_role');
+    assert.equal((await db.query('select public.refresh_dataset_quality() as n')).rows[0].n, 1);
+  } finally {
+    await db.query('commit');
+  }
+  const [expected] = await q(`select round(percentile_cont(0.5) within group (order by m)::numeric, 2)::text as quality_score,
+                                     count(*)::text as contributor_count, sum(n)::text as contribution_count
+                              from (select round(percentile_cont(0.5) within group (order by quality_score)::numeric, 2) as m,
+                                           count(*) as n
+                                    from public.data_contributions where dataset_id = $1 group by contributor_id) per`, [BIG]);
+  assert.equal(expected.contributor_count, '10001');
+  assert.deepEqual(await q('select quality_score, contributor_count::text, contribution_count::text from public.datasets where id = $1', [BIG]),
+    [expected]);
+  assert.deepEqual(await q('select * from public.dataset_contributor_quality where contributor_id = $1', [ghost]), []);
+});
+
 test('the marketplace and "my contributions" reads can use their indexes', async () => {
   const plan = async (sql) => {
     await db.query('begin');
