@@ -59,7 +59,10 @@ pub fn two_hundred_fifty_records_are_paced_by_the_rate_limit_and_land_once(stack
         .lines()
         .map(|l| l.parse().unwrap())
         .collect();
-    assert!(per_window.len() >= 3 && per_window[0] <= 100, "{per_window:?}");
+    assert!(
+        per_window.len() >= 3 && per_window[0] <= 100,
+        "{per_window:?}"
+    );
     assert!(
         elapsed >= Duration::from_secs(u64::from(window)),
         "three windows' worth of rows in {elapsed:?}"
@@ -110,7 +113,11 @@ pub fn a_file_another_account_contributed_is_already_contributed(stack: &Stack) 
     assert_eq!(error.postgrest().map(|b| b.code()), Some("PT409"));
     let text = format!("{error} {error:?}");
     assert!(!text.contains(&first.id), "{text}");
-    assert_eq!(stack.request_log().len(), 1, "a permanent refusal is not retried");
+    assert_eq!(
+        stack.request_log().len(),
+        1,
+        "a permanent refusal is not retried"
+    );
     assert_eq!(stack.rows(&second, None), 0);
 
     let receipt = block_on(stack.client(&first.token).submit(&record("shared file"))).unwrap();

@@ -156,8 +156,7 @@ pub struct RateLimitGuard<'a> {
 
 impl Drop for RateLimitGuard<'_> {
     fn drop(&mut self) {
-        self.stack.psql(
-            "update public.contribution_limits set per_window = 100, window_seconds = 60",
-        );
+        self.stack
+            .psql("update public.contribution_limits set per_window = 100, window_seconds = 60");
     }
 }
