@@ -259,7 +259,7 @@ export interface SubmitConfig {
     maxDelayMs?: number;
     /** The longest Retry-After waited out; longer ends the submit with `rate_limited`. */
     maxRetryAfterMs?: number;
-    /** All waits of one request together (default 60000). */
+    /** All waits of one request together (default 120000: one full 60 s rate-limit window and backoffs). */
     maxTotalDelayMs?: number;
   };
 }
