@@ -20,11 +20,19 @@ create table public.datasets (
   domain             text not null check (char_length(domain) between 1 and 100),
   name               text not null check (char_length(name) between 1 and 200),
   description        text check (description is null or char_length(description) <= 4000),
-  -- dataset-level quality for marketplace listings: mean quality_score of its contributions,
-  -- refreshed by public.refresh_dataset_quality() (service_role); null until first refreshed
+  -- Dataset-level quality for marketplace listings: each contributor counts once (the median of
+  -- the per-contributor medians, see 20261126000003_dataset_quality.sql), maintained by
+  -- public.refresh_dataset_quality() (service_role); null while the dataset has no contributions.
   quality_score      numeric(5,2) constraint datasets_quality_score_range
                        check (quality_score is null or (quality_score >= 0 and quality_score <= 100)),
+  contributor_count  bigint not null default 0 check (contributor_count >= 0),
   contribution_count bigint not null default 0 check (contribution_count >= 0),
+  -- Who may contribute: 'open' = any signed-in user, 'invite' = members only (dataset_members).
+  access             text not null default 'open'
+                       constraint datasets_access_known check (access in ('open', 'invite')),
+  -- Contributions one contributor may add to this dataset per UTC day (429 beyond it).
+  daily_quota        integer not null default 10000
+                       constraint datasets_daily_quota_range check (daily_quota between 1 and 1000000),
   created_at         timestamptz not null default now(),
   constraint datasets_domain_name_key unique (domain, name)   -- also serves "datasets of a domain"
 );
@@ -54,6 +62,25 @@ create policy "contributors: update own" on public.contributors
 
 create policy "datasets: signed-in users read" on public.datasets
   for select to authenticated using (true);
+
+-- dataset_members: who may contribute to an 'invite' dataset. Written by the operator
+-- (service_role); a signed-in user reads only their own memberships.
+create table public.dataset_members (
+  dataset_id     uuid not null references public.datasets (id) on delete cascade,
+  contributor_id uuid not null references public.contributors (id) on delete cascade,
+  created_at     timestamptz not null default now(),
+  primary key (dataset_id, contributor_id)
+);
+comment on table public.dataset_members is
+  'Contributors allowed to submit to an invite-only dataset. Written by the operator only.';
+-- "my memberships" (and the cascade from contributors)
+create index dataset_members_contributor_idx on public.dataset_members (contributor_id);
+
+revoke all on public.dataset_members from anon, authenticated;
+grant select on public.dataset_members to authenticated;
+alter table public.dataset_members enable row level security;
+create policy "dataset_members: read own" on public.dataset_members
+  for select to authenticated using (contributor_id = (select auth.uid()));
 
 -- Create the contributors row when a user signs up (the standard Supabase pattern). Users that
 -- existed before this migration need a one-off backfill:

@@ -17,33 +17,41 @@ create table public.data_contributions (
   quality_score  numeric(5,2) not null
                    constraint data_contributions_quality_score_range
                    check (quality_score >= 0 and quality_score <= 100),
-  -- {"quality": 87, "repetition": 100, "coherence": null, ...}: name -> 0..100 or null
+  -- {"quality": 87, "repetition": 100, "coherence": null, ...}: the scorer's sub-score names
+  -- (valuation-core's Subscores, as valuation-submit's record writes them) -> integer 0..100 or null.
+  -- A fixed name set and small integers: nothing else fits, so nothing can be smuggled here.
   sub_scores     jsonb not null default '{}'::jsonb
                    constraint data_contributions_sub_scores_shape check (
                      jsonb_typeof(sub_scores) = 'object'
-                     and octet_length(sub_scores::text) <= 2048
                      and not jsonb_path_exists(sub_scores,
-                       'strict $.keyvalue() ? (!(@.key like_regex "^[a-z][a-z0-9_]{0,63}$"))')
+                       'strict $.keyvalue() ? (!(@.key == "quality" || @.key == "repetition" || @.key == "coherence"
+                          || @.key == "structure" || @.key == "diversity" || @.key == "novelty" || @.key == "relevance"))')
                      and not jsonb_path_exists(sub_scores,
-                       'strict $.* ? (!(@.type() == "null" || (@.type() == "number" && @ >= 0 && @ <= 100)))')
+                       'strict $.* ? (!(@.type() == "null" || (@.type() == "number" && @ >= 0 && @ <= 100 && @.floor() == @)))')
                    ),
-  -- {"pii_email": 2, "redact": 1, ...}: flag code -> count (non-negative integer). PII is
-  -- reported as counts only; a string can never be stored here.
+  -- {"pii_email": 2, "redact": 1, ...}: flag code -> count of occurrences in the file. PII is
+  -- reported as counts only. At most 16 codes of <= 32 characters; a count is an integer
+  -- 0 .. min(byte_size, 2^32 - 1) (nothing occurs more often than the file has bytes; the
+  -- scorer's PII counters are u32), so a count cannot carry a long number.
   flags          jsonb not null default '{}'::jsonb
                    constraint data_contributions_flags_shape check (
                      jsonb_typeof(flags) = 'object'
-                     and octet_length(flags::text) <= 2048
+                     and jsonb_array_length(jsonb_path_query_array(flags, 'strict $.*')) <= 16
                      and not jsonb_path_exists(flags,
-                       'strict $.keyvalue() ? (!(@.key like_regex "^[a-z][a-z0-9_]{0,63}$"))')
+                       'strict $.keyvalue() ? (!(@.key like_regex "^[a-z][a-z0-9_]{0,31}$"))')
                      and not jsonb_path_exists(flags,
-                       'strict $.* ? (!(@.type() == "number" && @ >= 0 && @.floor() == @))')
+                       'strict $.* ? (!(@.type() == "number" && @ >= 0 && @ <= 4294967295 && @.floor() == @ && @ <= $size))',
+                       jsonb_build_object('size', greatest(byte_size, 1)))
                    ),
+  -- A Hugging Face style id, "name" or "org/name" (e.g. sentence-transformers/all-MiniLM-L6-v2).
   model_id       text not null
                    constraint data_contributions_model_id_format
-                   check (model_id ~ '^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$'),
+                   check (char_length(model_id) <= 96
+                          and model_id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$'),
+  -- Semantic version, e.g. 1.0.0 or 1.1.0-rc.1+build.5 (valuation-core's SCORER_VERSION).
   scorer_version text not null
                    constraint data_contributions_scorer_version_format
-                   check (scorer_version ~ '^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$'),
+                   check (scorer_version ~ '^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}(-[0-9A-Za-z.-]{1,20})?(\+[0-9A-Za-z.-]{1,20})?$'),
   created_at     timestamptz not null default now(),
   -- Idempotency key: a retried submit of the same record conflicts here and is ignored by
   -- POST ...?on_conflict=dataset_id,contributor_id,content_sha256
@@ -72,7 +80,16 @@ grant insert (dataset_id, contributor_id, content_sha256, byte_size, detected_ty
 
 alter table public.data_contributions enable row level security;
 
+-- Insert: own rows only, and only into an 'open' dataset or an 'invite' dataset the user is a
+-- member of. Written as "not (an invite dataset without my membership)" so that an unknown
+-- dataset still reaches its foreign key (409 23503) instead of looking like a policy refusal.
 create policy "contributions: insert own" on public.data_contributions
-  for insert to authenticated with check (contributor_id = (select auth.uid()));
+  for insert to authenticated with check (
+    contributor_id = (select auth.uid())
+    and not exists (
+      select 1 from public.datasets d
+      where d.id = dataset_id and d.access = 'invite'
+        and not exists (select 1 from public.dataset_members m
+                        where m.dataset_id = d.id and m.contributor_id = (select auth.uid()))));
 create policy "contributions: read own" on public.data_contributions
   for select to authenticated using (contributor_id = (select auth.uid()));

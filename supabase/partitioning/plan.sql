@@ -12,6 +12,8 @@
 -- Cost: one transaction holding an ACCESS EXCLUSIVE lock on data_contributions while the rows are
 -- copied (submits wait; at ~1e6 rows expect seconds, at 1e8 do a batched copy instead, see the README).
 -- Applying it twice fails at the guard below without changing anything.
+-- Keep in step with the migrations: the policies (step 5) and triggers (step 6) are written out
+-- here; the test compares them (and grants, constraints) before and after.
 
 begin;
 
@@ -98,14 +100,44 @@ grant insert (dataset_id, contributor_id, content_sha256, byte_size, detected_ty
 alter table public.data_contributions enable row level security;
 
 create policy "contributions: insert own" on public.data_contributions
-  for insert to authenticated with check (contributor_id = (select auth.uid()));
+  for insert to authenticated with check (
+    contributor_id = (select auth.uid())
+    and not exists (
+      select 1 from public.datasets d
+      where d.id = dataset_id and d.access = 'invite'
+        and not exists (select 1 from public.dataset_members m
+                        where m.dataset_id = d.id and m.contributor_id = (select auth.uid()))));
 create policy "contributions: read own" on public.data_contributions
   for select to authenticated using (contributor_id = (select auth.uid()));
 
--- 6. The old table goes (its policies and grants with it).
+-- 6. The triggers of 20261126000003/4 (quality queue, content claims, rate limit and quota), only
+--    now, after the copy: the copied rows are already queued, claimed and counted, and the
+--    operator's copy must not be rate limited or re-claimed row by row. Statement triggers with
+--    transition tables are allowed on a partitioned table; row triggers are cloned to each partition.
+create trigger data_contributions_quality_queue_insert
+  after insert on public.data_contributions
+  referencing new table as new_rows
+  for each statement execute function public.queue_dataset_quality();
+create trigger data_contributions_quality_queue_delete
+  after delete on public.data_contributions
+  referencing old table as old_rows
+  for each statement execute function public.queue_dataset_quality();
+create trigger data_contributions_claim_content
+  after insert on public.data_contributions
+  for each row execute function public.claim_contribution_content();
+create trigger data_contributions_release_content
+  after delete on public.data_contributions
+  referencing old table as old_rows
+  for each statement execute function public.release_contribution_content();
+create trigger data_contributions_limits
+  after insert on public.data_contributions
+  referencing new table as new_rows
+  for each statement execute function public.enforce_contribution_limits();
+
+-- 7. The old table goes (its policies, grants and triggers with it).
 drop table public.data_contributions_unpartitioned;
 
--- 7. PostgREST reloads its schema cache (Supabase also does this by itself after DDL).
+-- 8. PostgREST reloads its schema cache (Supabase also does this by itself after DDL).
 notify pgrst, 'reload schema';
 
 commit;

@@ -36,7 +36,9 @@ async function snapshot() {
                                where conrelid = 'public.data_contributions'::regclass and contype in ('c', 'f', 'u')
                                order by conname`);
   const rls = await q(`select relrowsecurity, relforcerowsecurity from pg_class where oid = 'public.data_contributions'::regclass`);
-  return { rows, acl, columnAcl, policies, constraints, rls };
+  const triggers = await q(`select tgname, pg_get_triggerdef(oid) as def from pg_trigger
+                            where tgrelid = 'public.data_contributions'::regclass and not tgisinternal order by tgname`);
+  return { rows, acl, columnAcl, policies, constraints, rls, triggers };
 }
 
 async function waitForReload(previousVersion) {
@@ -113,6 +115,8 @@ test('the plan keeps every row, grant, policy and constraint, and the gateway fo
 
   const afterPlan = await snapshot();
   assert.deepEqual(afterPlan, before);
+  assert.deepEqual(before.triggers.map((t) => t.tgname), ['data_contributions_claim_content', 'data_contributions_limits',
+    'data_contributions_quality_queue_delete', 'data_contributions_quality_queue_insert', 'data_contributions_release_content']);
   const [pk] = await q(`select pg_get_constraintdef(oid) as def from pg_constraint
                         where conrelid = 'public.data_contributions'::regclass and contype = 'p'`);
   assert.equal(pk.def, 'PRIMARY KEY (id, dataset_id)');
@@ -167,6 +171,27 @@ test('after the plan: RLS, grants and checks still apply, through the parent onl
   assert.equal(anonPartition.status, 401);
 });
 
+test('after the plan: same content once per dataset, rate limit and invite-only datasets still apply', async () => {
+  // B's identical file in a dataset where A contributed it (before and after the plan) -> 409 PT409
+  for (const label of ['before-plan', 'after-plan']) {
+    const ds = label === 'before-plan' ? DATASETS[0].id : DATASETS[2].id;
+    const res = await post(h.userToken(B), h.contribution(ds, label), { query: DEDUPE, prefer: 'resolution=ignore-duplicates' });
+    assert.equal(res.status, 409, res.text);
+    assert.equal(res.json.code, 'PT409');
+  }
+  // the rate limit counts on: 101 rows in one request are more than a window allows -> 413
+  const many = Array.from({ length: 101 }, (_, i) => h.contribution(DATASETS[3].id, `burst-${i}`));
+  const burst = await post(h.userToken(B), many, { query: DEDUPE, prefer: 'resolution=ignore-duplicates' });
+  assert.equal(burst.status, 413, burst.text);
+  assert.equal(burst.json.code, 'PT413');
+  // an invite-only dataset refuses a non-member
+  await db.query(`update public.datasets set access = 'invite' where id = $1`, [DATASETS[4].id]);
+  const refused = await post(h.userToken(B), h.contribution(DATASETS[4].id, 'invite-only'));
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal(refused.json.code, '42501');
+  await db.query(`update public.datasets set access = 'open' where id = $1`, [DATASETS[4].id]);
+});
+
 test('after the plan: refresh_dataset_quality still works', async () => {
   await db.query('begin');
   try {
@@ -177,9 +202,12 @@ test('after the plan: refresh_dataset_quality still works', async () => {
     await db.query('commit');
   }
   const [ds] = await q('select quality_score, contribution_count from public.datasets where id = $1', [DATASETS[5].id]);
-  const [expected] = await q(`select round(avg(quality_score), 2)::text as avg, count(*)::int as n
-                              from public.data_contributions where dataset_id = $1`, [DATASETS[5].id]);
-  assert.equal(ds.quality_score, expected.avg);
+  const [expected] = await q(`select round(percentile_cont(0.5) within group (order by m)::numeric, 2)::text as median,
+                                     sum(n)::int as n
+                              from (select percentile_cont(0.5) within group (order by quality_score) as m, count(*) as n
+                                    from public.data_contributions where dataset_id = $1 group by contributor_id) per`,
+  [DATASETS[5].id]);
+  assert.equal(ds.quality_score, expected.median);
   assert.equal(Number(ds.contribution_count), expected.n);
 });
 

@@ -89,7 +89,9 @@ test('grants are tightened: anon has nothing; authenticated reads and inserts cl
 test('RLS is enabled on every table of the exposed schema', async () => {
   const tables = await q(`select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
                           where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`);
-  assert.deepEqual(tables.map((t) => t.relname), ['contributors', 'data_contributions', 'datasets']);
+  assert.deepEqual(tables.map((t) => t.relname), ['contribution_daily', 'contribution_limits', 'contribution_rate',
+    'contributors', 'data_contributions', 'dataset_contents', 'dataset_contributor_quality', 'dataset_members',
+    'dataset_quality_dirty', 'datasets']);
   for (const t of tables) assert.equal(t.relrowsecurity, true, t.relname);
 });
 
@@ -104,6 +106,29 @@ test('functions: refresh_dataset_quality is service_role only; the signup trigge
   });
 });
 
+test('issue 13 tables: clients get dataset_members SELECT only; bookkeeping tables and trigger functions are closed', async () => {
+  const granted = await q(`select table_name, privilege_type from information_schema.role_table_grants
+                           where table_schema = 'public' and grantee = 'authenticated'
+                             and table_name not in ('contributors', 'datasets', 'data_contributions')
+                           order by table_name, privilege_type`);
+  assert.deepEqual(granted, [{ table_name: 'dataset_members', privilege_type: 'SELECT' }]);
+  for (const fn of ['queue_dataset_quality()', 'claim_contribution_content()', 'release_contribution_content()',
+    'enforce_contribution_limits()']) {
+    const [p] = await q(`select has_function_privilege('authenticated', 'public.${fn}', 'execute') as auth,
+                                has_function_privilege('anon', 'public.${fn}', 'execute') as anon,
+                                p.prosecdef as definer, p.proconfig::text as config
+                         from pg_proc p where p.oid = 'public.${fn}'::regprocedure`);
+    assert.deepEqual(p, { auth: false, anon: false, definer: true, config: String.raw`{"search_path=\"\""}` }, fn);
+  }
+  const [d] = await q(`select column_default, is_nullable from information_schema.columns
+                       where table_schema = 'public' and table_name = 'datasets' and column_name = 'access'`);
+  assert.deepEqual(d, { column_default: "'open'::text", is_nullable: 'NO' });
+  await assert.rejects(db.query(`update public.datasets set access = 'secret' where id = $1`, [DS]),
+    (e) => e.code === '23514' && /datasets_access_known/.test(e.message));
+  await assert.rejects(db.query(`insert into public.contribution_limits (id) values (false)`), (e) => e.code === '23514');
+  await assert.rejects(db.query(`insert into public.contribution_limits default values`), (e) => e.code === '23505');
+});
+
 test('signing up creates the contributors row (trigger on auth.users)', async () => {
   assert.deepEqual(await q('select id from public.contributors order by id'), [{ id: U1 }, { id: U2 }]);
 });
@@ -113,12 +138,12 @@ test('RLS at SQL level: insert own only, read own only, defaults from the JWT', 
   await asRole('authenticated', { sub: U1, role: 'authenticated' }, async () => {
     const [row] = (await db.query(`insert into public.data_contributions
       (dataset_id, content_sha256, byte_size, detected_type, quality_score, model_id, scorer_version)
-      values ($1, $2, 10, 'csv', 55, 'm', '1') returning contributor_id, sub_scores, flags`, [DS, sha])).rows;
+      values ($1, $2, 10, 'csv', 55, 'm', '1.0.0') returning contributor_id, sub_scores, flags`, [DS, sha])).rows;
     assert.deepEqual(row, { contributor_id: U1, sub_scores: {}, flags: {} });
     await db.query('savepoint s');
     await assert.rejects(db.query(`insert into public.data_contributions
       (dataset_id, contributor_id, content_sha256, byte_size, detected_type, quality_score, model_id, scorer_version)
-      values ($1, $2, $3, 10, 'csv', 55, 'm', '1')`, [DS, U2, 'cd'.repeat(32)]),
+      values ($1, $2, $3, 10, 'csv', 55, 'm', '1.0.0')`, [DS, U2, 'cd'.repeat(32)]),
     (e) => e.code === '42501' && /row-level security/.test(e.message));
     await db.query('rollback to savepoint s');
     await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: U2, role: 'authenticated' })]);
@@ -127,20 +152,66 @@ test('RLS at SQL level: insert own only, read own only, defaults from the JWT', 
   });
 });
 
-test('refresh_dataset_quality computes the per-dataset mean and count', async () => {
+test('refresh_dataset_quality: median of per-contributor medians, both counts, from the queue', async () => {
+  // U1: 10.00, 20.50, 91.25 -> median 20.50; U2: 60 -> 60; the listing: median(20.50, 60) = 40.25
   await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
                     detected_type, quality_score, model_id, scorer_version)
-                  select $1, $2, encode(sha256(convert_to(g::text, 'UTF8')), 'hex'), 1, 'text', s, 'm', '1'
+                  select $1, $2, encode(sha256(convert_to(g::text, 'UTF8')), 'hex'), 1, 'text', s, 'm', '1.0.0'
                   from unnest(array[10.00, 20.50, 91.25]) with ordinality as t(s, g)`, [DS, U1]);
+  await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
+                    detected_type, quality_score, model_id, scorer_version)
+                  values ($1, $2, $3, 1, 'text', 60, 'm', '1.0.0')`, [DS, U2, 'ef'.repeat(32)]);
+  assert.deepEqual(await q('select dataset_id, contributor_id from public.dataset_quality_dirty order by contributor_id'),
+    [{ dataset_id: DS, contributor_id: U1 }, { dataset_id: DS, contributor_id: U2 }]);
+  const refresh = async (arg) => {
+    await db.query('begin');
+    try {
+      await db.query('set local role service_role');
+      return (await db.query(`select public.refresh_dataset_quality(${arg}) as n`)).rows[0].n;
+    } finally {
+      await db.query('commit');
+    }
+  };
+  assert.equal(await refresh(''), 1);
+  const listing = async () => q(`select quality_score, contributor_count, contribution_count from public.datasets where id = $1`, [DS]);
+  assert.deepEqual(await listing(), [{ quality_score: '40.25', contributor_count: '2', contribution_count: '4' }]);
+  assert.deepEqual(await q('select count(*)::int as n from public.dataset_quality_dirty'), [{ n: 0 }]);
+  assert.equal(await refresh(''), 0, 'an empty queue touches nothing');
+  // a rebuild of one dataset from its rows gives the same
+  assert.equal(await refresh(`'${DS}'`), 1);
+  assert.deepEqual(await listing(), [{ quality_score: '40.25', contributor_count: '2', contribution_count: '4' }]);
+});
+
+test('refresh_dataset_quality: a big queue (> 10 000 pairs) takes the one-pass path with the same result', async () => {
+  const BIG = 'd5000000-0000-4000-8000-0000000000b1';
+  const ghost = '5e000000-0000-4000-8000-000000000001'; // a summary row whose contributor has no rows any more
+  await db.query(`insert into public.datasets (id, domain, name) values ($1, 'schema', 'big')`, [BIG]);
+  await db.query(`insert into auth.users (id) select gen_random_uuid() from generate_series(1, 10001)`);
+  await db.query(`insert into public.data_contributions (dataset_id, contributor_id, content_sha256, byte_size,
+                    detected_type, quality_score, model_id, scorer_version)
+                  select $1, c.id, encode(sha256(convert_to(c.id::text || k::text, 'UTF8')), 'hex'), 1, 'text',
+                         (abs(hashtext(c.id::text || k::text)) % 10001) / 100.0, 'm', '1.0.0'
+                  from public.contributors c cross join generate_series(1, 1 + abs(hashtext(c.id::text)) % 3) k
+                  where c.id not in ($2, $3)`, [BIG, U1, U2]);
+  await db.query(`insert into public.dataset_contributor_quality values ($1, $2, 99, 5)`, [BIG, ghost]);
+  await db.query(`insert into public.dataset_quality_dirty values ($1, $2)`, [BIG, ghost]);
+  assert.ok(Number((await q('select count(*) from public.dataset_quality_dirty'))[0].count) > 10000);
   await db.query('begin');
   try {
     await db.query('set local role service_role');
-    assert.equal((await db.query('select public.refresh_dataset_quality($1) as n', [DS])).rows[0].n, 1);
+    assert.equal((await db.query('select public.refresh_dataset_quality() as n')).rows[0].n, 1);
   } finally {
     await db.query('commit');
   }
-  assert.deepEqual(await q('select quality_score, contribution_count from public.datasets where id = $1', [DS]),
-    [{ quality_score: '40.58', contribution_count: '3' }]);
+  const [expected] = await q(`select round(percentile_cont(0.5) within group (order by m)::numeric, 2)::text as quality_score,
+                                     count(*)::text as contributor_count, sum(n)::text as contribution_count
+                              from (select round(percentile_cont(0.5) within group (order by quality_score)::numeric, 2) as m,
+                                           count(*) as n
+                                    from public.data_contributions where dataset_id = $1 group by contributor_id) per`, [BIG]);
+  assert.equal(expected.contributor_count, '10001');
+  assert.deepEqual(await q('select quality_score, contributor_count::text, contribution_count::text from public.datasets where id = $1', [BIG]),
+    [expected]);
+  assert.deepEqual(await q('select * from public.dataset_contributor_quality where contributor_id = $1', [ghost]), []);
 });
 
 test('the marketplace and "my contributions" reads can use their indexes', async () => {

@@ -108,6 +108,12 @@ pub enum SubmitError {
     /// 409 `23503`: the dataset does not exist, or the user has no `contributors` row yet.
     #[error("unknown dataset or contributor (HTTP 409, {body})")]
     MissingReference { body: PostgrestError },
+    /// 409 `PT409`: another account already contributed a file with this content to this dataset
+    /// (the same content is paid once per dataset; the database does not say whose it is). Not
+    /// retried and not worth resubmitting: drop the record. (Resubmitting one's own file is not
+    /// this error: it is stored once and answered 201.)
+    #[error("this content is already in the dataset (HTTP 409, {body})")]
+    AlreadyContributed { body: PostgrestError },
     /// 413 for a single record (a batch is split in halves first).
     #[error("request body too large (HTTP 413, {body})")]
     PayloadTooLarge { body: PostgrestError },
@@ -155,6 +161,7 @@ impl SubmitError {
             SubmitError::NotFound { .. } => "not_found",
             SubmitError::Conflict { .. } => "conflict",
             SubmitError::MissingReference { .. } => "missing_reference",
+            SubmitError::AlreadyContributed { .. } => "already_contributed",
             SubmitError::PayloadTooLarge { .. } => "payload_too_large",
             SubmitError::RateLimited { .. } => "rate_limited",
             SubmitError::ServerError { .. } => "server_error",
@@ -187,7 +194,9 @@ impl SubmitError {
             | SubmitError::UnknownColumn { .. }
             | SubmitError::BadRequest { .. } => 400,
             SubmitError::NotFound { .. } => 404,
-            SubmitError::Conflict { .. } | SubmitError::MissingReference { .. } => 409,
+            SubmitError::Conflict { .. }
+            | SubmitError::MissingReference { .. }
+            | SubmitError::AlreadyContributed { .. } => 409,
             SubmitError::PayloadTooLarge { .. } => 413,
             SubmitError::RateLimited { .. } => 429,
             SubmitError::ServerError { status, .. }
@@ -211,6 +220,7 @@ impl SubmitError {
             | SubmitError::NotFound { body }
             | SubmitError::Conflict { body }
             | SubmitError::MissingReference { body }
+            | SubmitError::AlreadyContributed { body }
             | SubmitError::PayloadTooLarge { body }
             | SubmitError::RateLimited { body, .. }
             | SubmitError::ServerError { body, .. }
@@ -242,6 +252,7 @@ impl SubmitError {
             404 => SubmitError::NotFound { body },
             408 => SubmitError::Timeout { attempts },
             409 if code == "23503" => SubmitError::MissingReference { body },
+            409 if code == "PT409" => SubmitError::AlreadyContributed { body },
             409 => SubmitError::Conflict { body },
             413 => SubmitError::PayloadTooLarge { body },
             429 => SubmitError::RateLimited {

@@ -24,8 +24,8 @@ pub use batch::BatchLimits;
 pub use client::{SubmitClient, SubmitReceipt, INSERT_PATH, PREFER};
 pub use error::{PostgrestError, SubmitError};
 pub use record::{
-    ContributionRecord, DetectedType, RecordError, RecordParts, MAX_FLAG_COUNT,
-    MAX_JSON_OBJECT_BYTES,
+    ContributionRecord, DetectedType, RecordError, RecordParts, MAX_FLAGS, MAX_FLAG_COUNT,
+    SUB_SCORE_NAMES,
 };
 pub use retry::{Jitter, RetryPolicy, SplitMix, RETRYABLE_STATUSES};
 pub use transport::{Method, Request, Response, Sleeper, Transport, TransportError};

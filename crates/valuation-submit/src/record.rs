@@ -10,10 +10,21 @@ use valuation_core::score::{Report, Sub, Subscores};
 
 use crate::validate;
 
-/// Flag counts must stay exact when read back as JSON numbers (JavaScript, jsonb → float).
-pub const MAX_FLAG_COUNT: u64 = (1 << 53) - 1;
-/// The columns' CHECK: `octet_length(sub_scores::text) <= 2048`, the same for `flags`.
-pub const MAX_JSON_OBJECT_BYTES: usize = 2048;
+/// The `flags` CHECK: a count is at most 2^32 - 1 (the scorer's PII counters are `u32`) and at
+/// most the file's `byte_size` (1 for an empty file): nothing occurs more often than it has bytes.
+pub const MAX_FLAG_COUNT: u64 = u32::MAX as u64;
+/// The `flags` CHECK: at most 16 flag codes per record.
+pub const MAX_FLAGS: usize = 16;
+/// The `sub_scores` CHECK: only the scorer's sub-score names (valuation-core's `Subscores`).
+pub const SUB_SCORE_NAMES: [&str; 7] = [
+    "quality",
+    "repetition",
+    "coherence",
+    "structure",
+    "diversity",
+    "novelty",
+    "relevance",
+];
 
 /// Exactly the columns a client inserts, serialised to the JSON object PostgREST expects.
 ///
@@ -126,17 +137,17 @@ impl ContributionRecord {
             return Err(invalid("quality_score", "above 100"));
         }
         check_sub_scores(&parts.sub_scores)?;
-        check_flags(&parts.flags)?;
+        check_flags(&parts.flags, parts.byte_size)?;
         if !validate::model_id(&parts.model_id) {
             return Err(invalid(
                 "model_id",
-                "not an identifier [A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}",
+                "not a model id `name` or `org/name` ([A-Za-z0-9][A-Za-z0-9._-]{0,63} each)",
             ));
         }
         if !validate::scorer_version(&parts.scorer_version) {
             return Err(invalid(
                 "scorer_version",
-                "not a version [0-9A-Za-z][0-9A-Za-z.+-]{0,63}",
+                "not a semantic version (1.0.0, 1.1.0-rc.1+build.5)",
             ));
         }
         Ok(ContributionRecord {
@@ -199,40 +210,33 @@ impl ContributionRecord {
 
 fn check_sub_scores(sub_scores: &BTreeMap<String, Option<u8>>) -> Result<(), RecordError> {
     for (name, score) in sub_scores {
-        if !validate::json_key(name) {
-            return Err(invalid("sub_scores", "a name is not [a-z][a-z0-9_]{0,63}"));
+        if !SUB_SCORE_NAMES.contains(&name.as_str()) {
+            return Err(invalid(
+                "sub_scores",
+                "a name is not one of the scorer's sub-scores",
+            ));
         }
         if score.is_some_and(|s| s > 100) {
             return Err(invalid("sub_scores", "a score is above 100"));
         }
     }
-    let text_len = validate::jsonb_object_text_len(
-        sub_scores
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.map_or(4, |s| validate::decimal_len(s.into())))),
-    );
-    if text_len > MAX_JSON_OBJECT_BYTES {
-        return Err(invalid("sub_scores", "larger than 2048 bytes"));
-    }
     Ok(())
 }
 
-fn check_flags(flags: &BTreeMap<String, u64>) -> Result<(), RecordError> {
+fn check_flags(flags: &BTreeMap<String, u64>, byte_size: u64) -> Result<(), RecordError> {
+    if flags.len() > MAX_FLAGS {
+        return Err(invalid("flags", "more than 16 flag codes"));
+    }
     for (code, &count) in flags {
-        if !validate::json_key(code) {
-            return Err(invalid("flags", "a code is not [a-z][a-z0-9_]{0,63}"));
+        if !validate::flag_code(code) {
+            return Err(invalid("flags", "a code is not [a-z][a-z0-9_]{0,31}"));
         }
         if count > MAX_FLAG_COUNT {
-            return Err(invalid("flags", "a count is above 2^53 - 1"));
+            return Err(invalid("flags", "a count is above 2^32 - 1"));
         }
-    }
-    let text_len = validate::jsonb_object_text_len(
-        flags
-            .iter()
-            .map(|(k, &v)| (k.as_str(), validate::decimal_len(v))),
-    );
-    if text_len > MAX_JSON_OBJECT_BYTES {
-        return Err(invalid("flags", "larger than 2048 bytes"));
+        if count > byte_size.max(1) {
+            return Err(invalid("flags", "a count is above the file's byte_size"));
+        }
     }
     Ok(())
 }

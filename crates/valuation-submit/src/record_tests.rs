@@ -204,24 +204,34 @@ fn rejects_every_field_the_database_would_reject() {
 }
 
 #[test]
-fn size_limit_matches_postgres_text_rendering() {
-    // PostgreSQL renders {"k…": 1, …}: 28 entries with 64-char keys are 28 * 71 = 1988 bytes,
-    // one more entry adds ", " + key + 5, so a 53-char key gives exactly 2048 (allowed), 54 not.
-    let flags = |last_key_len: usize| -> BTreeMap<String, u64> {
-        let mut f: BTreeMap<String, u64> = (0..28)
-            .map(|i| (format!("k{i:02}{}", "x".repeat(61)), 1))
-            .collect();
-        f.insert(format!("z{}", "x".repeat(last_key_len - 1)), 1);
-        f
-    };
+fn flag_and_sub_score_bounds_match_the_database() {
+    // 16 codes of 32 characters, counts up to byte_size: allowed; one more of anything is not
     let mut p = parts();
-    p.flags = flags(53);
+    p.flags = (0..16)
+        .map(|i| (format!("f{i:02}{}", "x".repeat(29)), 1234))
+        .collect();
     assert!(ContributionRecord::new(p.clone()).is_ok());
-    p.flags = flags(54);
+    p.flags.insert("one_more".into(), 1);
     assert_eq!(
         ContributionRecord::new(p).unwrap_err(),
-        invalid("flags", "larger than 2048 bytes")
+        invalid("flags", "more than 16 flag codes")
     );
+    let mut p = parts();
+    p.flags = [("pii_email".to_owned(), 1235)].into();
+    assert_eq!(
+        ContributionRecord::new(p.clone()).unwrap_err(),
+        invalid("flags", "a count is above the file's byte_size")
+    );
+    p.byte_size = 0;
+    p.flags = [("redact".to_owned(), 1)].into(); // an empty file may still carry a flag once
+    assert!(ContributionRecord::new(p).is_ok());
+    let mut p = parts();
+    p.sub_scores.insert("q_aGVsbG8".into(), Some(1));
+    assert_eq!(
+        ContributionRecord::new(p).unwrap_err(),
+        invalid("sub_scores", "a name is not one of the scorer's sub-scores")
+    );
+    assert_eq!(SUB_SCORE_NAMES.len(), 7);
 }
 
 #[test]

@@ -34,14 +34,18 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 5 attempts; waits of 250–500 ms, 0.5–1 s, 1–2 s, 2–4 s (≤ 7.5 s in all without
     /// `Retry-After`): long enough to ride out a PostgREST connection-pool hiccup or a restart,
-    /// short enough that a user watching an upload gets an answer.
+    /// short enough that a user watching an upload gets an answer. A `Retry-After` of up to
+    /// 60 s is waited out: the database's rate limit (100 per 60 s window per contributor)
+    /// answers the request that finds the window used up with the seconds to the window's end,
+    /// up to 60 (plus the jitter), so `max_total_delay` leaves room for one such wait and the
+    /// backoffs around it.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
-            max_total_delay: Duration::from_secs(60),
+            max_total_delay: Duration::from_secs(120),
         }
     }
 }
@@ -195,6 +199,14 @@ mod tests {
         );
         assert_eq!(p.delay(1, Some(Duration::from_secs(61)), 0.0), None);
         assert_eq!(p.delay(2, None, 0.0), Some(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn a_full_rate_limit_window_fits_the_default_total() {
+        // the database's window is 60 s: a 429 at its start says Retry-After: 60
+        let p = RetryPolicy::default();
+        let wait = p.delay(1, Some(Duration::from_secs(60)), 0.999).unwrap();
+        assert!(wait <= p.max_total_delay, "{wait:?}");
     }
 
     #[test]

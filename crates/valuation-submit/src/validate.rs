@@ -30,14 +30,45 @@ pub(crate) fn json_key(s: &str) -> bool {
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
 }
 
-/// `^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$`, e.g. `sentence-transformers/all-MiniLM-L6-v2`.
-pub(crate) fn model_id(s: &str) -> bool {
-    identifier(s, 200, b"._/@:+-")
+/// A key of `flags`: `^[a-z][a-z0-9_]{0,31}$`.
+pub(crate) fn flag_code(s: &str) -> bool {
+    json_key(s) && s.len() <= 32
 }
 
-/// `^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$`, e.g. `1.0.0`.
+/// `name` or `org/name`, each `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`, at most 96 bytes in all
+/// (a Hugging Face repository id), e.g. `sentence-transformers/all-MiniLM-L6-v2`.
+pub(crate) fn model_id(s: &str) -> bool {
+    let segment = |p: &str| identifier(p, 64, b"._-");
+    s.len() <= 96
+        && match s.split_once('/') {
+            Some((org, name)) => segment(org) && segment(name),
+            None => segment(s),
+        }
+}
+
+/// A semantic version: `^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}(-[0-9A-Za-z.-]{1,20})?(\+[0-9A-Za-z.-]{1,20})?$`,
+/// e.g. `1.0.0` or `1.1.0-rc.1+build.5`.
 pub(crate) fn scorer_version(s: &str) -> bool {
-    identifier(s, 64, b".+-")
+    let (rest, build) = match s.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (s, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let label = |l: &str| {
+        (1..=20).contains(&l.len())
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+        && pre.is_none_or(label)
+        && build.is_none_or(label)
 }
 
 fn identifier(s: &str, max_len: usize, punctuation: &[u8]) -> bool {
@@ -47,24 +78,6 @@ fn identifier(s: &str, max_len: usize, punctuation: &[u8]) -> bool {
         && b[1..]
             .iter()
             .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
-}
-
-/// Length of PostgreSQL's text rendering of a flat jsonb object (`{"a": 1, "b": null}`: a space
-/// after every `:` and `,`), which is what the columns' `octet_length(x::text) <= 2048` measures.
-/// Keys are plain identifiers (checked by `json_key`), so no escaping changes their length.
-pub(crate) fn jsonb_object_text_len<'a>(
-    entries: impl IntoIterator<Item = (&'a str, usize)>,
-) -> usize {
-    let mut len = 2; // {}
-    for (i, (key, value_len)) in entries.into_iter().enumerate() {
-        len += if i > 0 { 2 } else { 0 } + key.len() + 2 + 2 + value_len; // ", " "key" ": " value
-    }
-    len
-}
-
-/// Digits of an unsigned integer as JSON writes it.
-pub(crate) fn decimal_len(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
 #[cfg(test)]
@@ -100,28 +113,42 @@ mod tests {
         for bad in ["", "Pii", "1a", "_a", "a-b", "a b", &"a".repeat(65)] {
             assert!(!json_key(bad), "{bad}");
         }
-        assert!(model_id("sentence-transformers/all-MiniLM-L6-v2") && model_id("org/m@v1:q+x"));
-        assert!(!model_id("/abs") && !model_id("has space") && !model_id(&"m".repeat(201)));
-        assert!(scorer_version("1.0.0") && scorer_version("1.0.0-rc.1+build"));
-        assert!(!scorer_version("v 1") && !scorer_version(".1") && !scorer_version("1/2"));
-    }
-
-    #[test]
-    fn jsonb_rendering_length() {
-        // PostgreSQL: select '{"a":1,"bc":null}'::jsonb::text  ->  {"a": 1, "bc": null}
-        assert_eq!(
-            jsonb_object_text_len([("a", 1), ("bc", 4)]),
-            r#"{"a": 1, "bc": null}"#.len()
+        assert!(
+            flag_code("pii_email") && flag_code(&"a".repeat(32)) && !flag_code(&"a".repeat(33))
         );
-        assert_eq!(jsonb_object_text_len([]), 2);
-        assert_eq!(
-            (
-                decimal_len(0),
-                decimal_len(9),
-                decimal_len(10),
-                decimal_len(u64::MAX)
-            ),
-            (1, 1, 2, 20)
+        assert!(
+            model_id("sentence-transformers/all-MiniLM-L6-v2")
+                && model_id("m")
+                && model_id("org/m.v1_q-x")
         );
+        for bad in [
+            "/abs",
+            "has space",
+            "a/b/c",
+            "org/m@v1:q+x",
+            "org/",
+            &"m".repeat(65),
+            &format!("{}/{}", "o".repeat(40), "n".repeat(60)),
+        ] {
+            assert!(!model_id(bad), "{bad}");
+        }
+        assert!(
+            scorer_version("1.0.0")
+                && scorer_version("1.0.0-rc.1+build")
+                && scorer_version("10.2.33+b.5")
+        );
+        for bad in [
+            "1",
+            "1.0",
+            "v1.0.0",
+            "1.0.0-",
+            "1.0.0 x",
+            "1.0.0\n",
+            "1/2",
+            "12345.0.0",
+            &format!("1.0.0-{}", "x".repeat(21)),
+        ] {
+            assert!(!scorer_version(bad), "{bad}");
+        }
     }
 }

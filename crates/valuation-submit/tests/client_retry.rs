@@ -255,6 +255,11 @@ fn never_retries_other_client_errors() {
             "missing_reference",
         ),
         (
+            409,
+            r#"{"code":"PT409","details":null,"hint":null,"message":"this content is already in the dataset"}"#,
+            "already_contributed",
+        ),
+        (
             413,
             r#"{"message":"Payload too large"}"#,
             "payload_too_large",

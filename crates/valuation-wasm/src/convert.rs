@@ -270,7 +270,7 @@ export interface SubmitConfig {
     maxDelayMs?: number;
     /** The longest Retry-After waited out; longer ends the submit with `rate_limited`. */
     maxRetryAfterMs?: number;
-    /** All waits of one request together (default 60000). */
+    /** All waits of one request together (default 120000: one full 60 s rate-limit window and backoffs). */
     maxTotalDelayMs?: number;
   };
 }
@@ -281,7 +281,7 @@ export interface SubmitError extends Error {
   code:
     | "rls_denied" | "expired_token" | "unauthorized" | "forbidden" | "constraint_violation"
     | "unknown_column" | "bad_request" | "not_found" | "conflict" | "missing_reference"
-    | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
+    | "already_contributed" | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
     | "timeout" | "invalid_config" | "invalid_record" | "no_model";
   transient: boolean;
   /** The HTTP status of the final answer, when one arrived. */

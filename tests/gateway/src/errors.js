@@ -46,8 +46,47 @@ function statusForSqlState(code, message, authenticated) {
   return 400;
 }
 
+const isString = (v) => typeof v === 'string';
+const optionalString = (v) => v === undefined || v === null || isString(v);
+
+/**
+ * RAISE SQLSTATE 'PGRST' (PostgREST's "full response control"): MESSAGE is a JSON object
+ * {code, message[, details][, hint]} giving the body, DETAIL a JSON object {status, headers[, status_text]}
+ * giving the status and extra headers. Unparseable JSON is PostgREST's 500 PGRST121.
+ */
+function fromRaisePgrst(err) {
+  const parse = (text) => { try { return JSON.parse(text); } catch { return undefined; } };
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const body = parse(err.message);
+  if (!isObject(body) || !isString(body.code) || !isString(body.message)
+      || !optionalString(body.details) || !optionalString(body.hint)) {
+    return pgrstError(500, 'PGRST121', 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error', {
+      details: `Invalid JSON value for MESSAGE: '${err.message}'`,
+      hint: "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' and optional keys: 'details', 'hint'.",
+    });
+  }
+  const detailHint = "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'.";
+  if (err.detail === undefined || err.detail === null) {
+    return pgrstError(500, 'PGRST121', 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error',
+      { details: 'DETAIL is missing in the RAISE statement', hint: detailHint });
+  }
+  const control = parse(err.detail);
+  if (!isObject(control) || !Number.isInteger(control.status) || control.status < 100 || control.status > 599
+      || !isObject(control.headers) || !Object.values(control.headers).every(isString)
+      || !optionalString(control.status_text)) {
+    return pgrstError(500, 'PGRST121', 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error',
+      { details: `Invalid JSON value for DETAIL: '${err.detail}'`, hint: detailHint });
+  }
+  return pgrstError(control.status, body.code, body.message, {
+    details: body.details ?? null,
+    hint: body.hint ?? null,
+    headers: control.headers,
+  });
+}
+
 /** A pg DatabaseError (has a SQLSTATE) as PostgREST reports it. */
 function fromDatabaseError(err, authenticated) {
+  if (err.code === 'PGRST') return fromRaisePgrst(err);
   const status = statusForSqlState(err.code, err.message, authenticated);
   return pgrstError(status, err.code, err.message, {
     details: err.detail ?? null,

@@ -13,10 +13,30 @@ const { PREFLIGHT_HEADERS } = require('./http-io');
 
 const PREFIX = '/rest/v1/';
 
+/**
+ * Percent-decoding as PostgREST's HTTP stack (Warp, http-types' urlDecode) does it: leniently.
+ * A valid %XX is a byte, anything else (a lone %, %E0%A, non-hex) stays as it is, and the bytes
+ * are read as UTF-8 with invalid sequences replaced (U+FFFD). So a malformed escape names a table
+ * that does not exist (404 PGRST205), never a 500 from decodeURIComponent's URIError.
+ */
+function decodePathSegment(raw) {
+  const bytes = [];
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw.slice(i + 1, i + 3);
+    if (raw[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(raw[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 async function handleRest({ req, url, bodyText, config, cache, pool }) {
   if (!url.pathname.startsWith(PREFIX)) return jsonResponse(404, { message: 'no Route matched with those values' });
   if (req.method === 'OPTIONS') return { status: 200, headers: PREFLIGHT_HEADERS, body: '' };
-  const name = decodeURIComponent(url.pathname.slice(PREFIX.length));
+  const name = decodePathSegment(url.pathname.slice(PREFIX.length));
   if (name === '' || name.includes('/')) return errors.invalidPath();
 
   const auth = authenticate(req.headers, url.searchParams, config);
@@ -66,4 +86,4 @@ async function handleRest({ req, url, bodyText, config, cache, pool }) {
   }
 }
 
-module.exports = { handleRest };
+module.exports = { handleRest, decodePathSegment };

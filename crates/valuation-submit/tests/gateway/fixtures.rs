@@ -92,6 +92,15 @@ impl Stack {
             .with_retry_policy(fast_policy())
     }
 
+    /// Sets the database's rate limit (public.contribution_limits) until the guard drops, then
+    /// restores the default, 100 per 60 s — also when the case panics.
+    pub fn rate_limit(&self, per_window: u32, window_seconds: u32) -> RateLimitGuard<'_> {
+        self.psql(&format!(
+            "update public.contribution_limits set per_window = {per_window}, window_seconds = {window_seconds}"
+        ));
+        RateLimitGuard { stack: self }
+    }
+
     /// Rows of a contributor, optionally of one content hash.
     pub fn rows(&self, user: &User, label: Option<&str>) -> u64 {
         let hash = label.map_or(String::new(), |l| {
@@ -138,5 +147,16 @@ impl Stack {
             .as_array()
             .unwrap()
             .clone()
+    }
+}
+
+pub struct RateLimitGuard<'a> {
+    stack: &'a Stack,
+}
+
+impl Drop for RateLimitGuard<'_> {
+    fn drop(&mut self) {
+        self.stack
+            .psql("update public.contribution_limits set per_window = 100, window_seconds = 60");
     }
 }

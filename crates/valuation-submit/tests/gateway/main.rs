@@ -9,6 +9,7 @@
 
 mod cases_concurrency;
 mod cases_faults;
+mod cases_integrity;
 mod cases_rest;
 mod fixtures;
 mod jwt;
@@ -98,6 +99,14 @@ const CASES: &[Case] = &[
     (
         "refusals_are_not_retried",
         cases_faults::refusals_are_not_retried,
+    ),
+    (
+        "a_file_another_account_contributed_is_already_contributed",
+        cases_integrity::a_file_another_account_contributed_is_already_contributed,
+    ),
+    (
+        "two_hundred_fifty_records_are_paced_by_the_rate_limit_and_land_once",
+        cases_integrity::two_hundred_fifty_records_are_paced_by_the_rate_limit_and_land_once,
     ),
     (
         "hundred_clients_times_ten_records_under_random_faults",
