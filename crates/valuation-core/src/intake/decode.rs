@@ -16,6 +16,8 @@ pub enum Encoding {
 }
 
 pub struct Decoded<'a> {
+    /// Every byte of `text` is ASCII (so its chars are its bytes).
+    pub ascii: bool,
     /// Borrowed from the input when it already is valid UTF-8 in NFC with `\n` line ends (the
     /// common case): a file of hundreds of megabytes is not copied.
     pub text: Cow<'a, str>,
@@ -31,21 +33,67 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, Encoding::Utf16be),
         _ => with_utf8(bytes, Encoding::Utf8),
     };
+    let text = normalize(text);
     Decoded {
-        text: normalize(text),
+        ascii: is_ascii(&text),
+        text,
         encoding,
         invalid_bytes,
     }
 }
 
 fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Cow<'_, str>, Encoding, usize) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (Cow::Borrowed(text), encoding, 0),
-        Err(_) => {
+    match valid_utf8(bytes) {
+        Some(text) => (Cow::Borrowed(text), encoding, 0),
+        None => {
             let (text, invalid) = utf8_lossy_counted(bytes);
             (Cow::Owned(text), encoding, invalid)
         }
     }
+}
+
+/// Whole-file loops run a block per call: V8 compiles a wasm function with its optimising tier
+/// only for later calls, so one call over a whole file would run unoptimised on the first file.
+const BLOCK: usize = 64 * 1024;
+
+/// `std::str::from_utf8`, validated a block per call.
+fn valid_utf8(bytes: &[u8]) -> Option<&str> {
+    let mut at = 0;
+    while at < bytes.len() {
+        at = valid_utf8_block(bytes, at)?;
+    }
+    // SAFETY: every byte was validated above, blocks resuming at the char a block boundary cut.
+    Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
+/// Validates the block at `at`; where the next block starts, or `None` on invalid UTF-8.
+#[inline(never)]
+fn valid_utf8_block(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = (at + BLOCK).min(bytes.len());
+    match std::str::from_utf8(&bytes[at..end]) {
+        Ok(_) => Some(end),
+        // A char cut by the block's end (not by the file's): validated with the next block.
+        Err(e) if e.error_len().is_none() && end < bytes.len() => Some(at + e.valid_up_to()),
+        Err(_) => None,
+    }
+}
+
+fn is_ascii(text: &str) -> bool {
+    text.as_bytes().chunks(BLOCK).all(is_ascii_block)
+}
+
+#[inline(never)]
+fn is_ascii_block(block: &[u8]) -> bool {
+    block.is_ascii()
+}
+
+fn has_cr(text: &str) -> bool {
+    text.as_bytes().chunks(BLOCK).any(has_cr_block)
+}
+
+#[inline(never)]
+fn has_cr_block(block: &[u8]) -> bool {
+    block.contains(&b'\r')
 }
 
 fn utf8_lossy_counted(mut bytes: &[u8]) -> (String, usize) {
@@ -91,13 +139,13 @@ fn utf16(
 
 /// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike.
 fn normalize(text: Cow<'_, str>) -> Cow<'_, str> {
-    let text = if text.contains('\r') {
+    let text = if has_cr(&text) {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };
     // ASCII is NFC: checked a word at a time, before the per-char quick check.
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if is_ascii(&text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text
     } else {
         Cow::Owned(text.nfc().collect())
@@ -122,6 +170,22 @@ mod tests {
         );
         let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
         assert_eq!((d.text.as_ref(), d.encoding), ("ok", Encoding::Utf16be));
+    }
+
+    #[test]
+    fn block_by_block_validation_is_from_utf8() {
+        for shift in 0..4 {
+            let mut text = "a".repeat(BLOCK - 2 + shift);
+            text.push_str("€😀é and more");
+            let bytes = text.as_bytes();
+            assert_eq!(valid_utf8(bytes), Some(text.as_str()), "a char across the boundary");
+            for cut in [BLOCK - 1, BLOCK, BLOCK + 1, bytes.len() - 1] {
+                let mut bad = bytes.to_vec();
+                bad[cut] = 0xFF;
+                assert_eq!(valid_utf8(&bad), None, "invalid byte at {cut}");
+                assert_eq!(valid_utf8(&bytes[..cut]).is_some(), std::str::from_utf8(&bytes[..cut]).is_ok());
+            }
+        }
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub enum IntakeError {
 
 /// A decoded, normalised file and what it was recognised as.
 pub struct Intake<'a> {
+    /// `text` is all ASCII.
+    pub ascii: bool,
     pub kind: FileKind,
     pub encoding: Encoding,
     pub invalid_bytes: usize,
@@ -77,6 +79,7 @@ pub fn intake(bytes: &[u8], max_bytes: u64) -> Result<Intake<'_>, IntakeError> {
     }
     let (kind, delimiter) = detect_kind(&decoded.text);
     Ok(Intake {
+        ascii: decoded.ascii,
         kind,
         encoding: decoded.encoding,
         invalid_bytes: decoded.invalid_bytes,

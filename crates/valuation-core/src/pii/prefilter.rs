@@ -6,12 +6,32 @@
 
 use std::ops::Range;
 
+/// Whole-file loops run a block per call: V8 compiles a wasm function with its optimising tier
+/// only for later calls, so one call over a whole file would run unoptimised on the first file.
+const BLOCK: usize = 64 * 1024;
+
 /// Maximal runs of `member` bytes at least `min` long. A run that long covers one of every
 /// `min`-th positions, so only those are read unless they fall in a run.
 pub fn long_runs(b: &[u8], min: usize, member: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut i = min.max(1) - 1;
     while i < b.len() {
+        i = long_runs_block(b, i, (i + BLOCK).min(b.len()), min, &member, &mut runs);
+    }
+    runs
+}
+
+/// The samples of [`long_runs`] from `i` up to `to` (a run may end past it); the next sample.
+#[inline(never)]
+fn long_runs_block(
+    b: &[u8],
+    mut i: usize,
+    to: usize,
+    min: usize,
+    member: &impl Fn(u8) -> bool,
+    runs: &mut Vec<Range<usize>>,
+) -> usize {
+    while i < to {
         if !member(b[i]) {
             i += min.max(1);
             continue;
@@ -30,7 +50,7 @@ pub fn long_runs(b: &[u8], min: usize, member: impl Fn(u8) -> bool) -> Vec<Range
         }
         i = end + min.max(1);
     }
-    runs
+    i
 }
 
 /// Spans holding every match of a pattern whose matches each have an ASCII digit within `back`
@@ -58,7 +78,19 @@ pub fn digit_spans(b: &[u8], back: usize, max_len: usize) -> Vec<Range<usize>> {
 }
 
 /// The first ASCII digit at or after `from`: eight bytes at a time (most text has few digits).
-fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+fn next_digit(b: &[u8], mut from: usize) -> Option<usize> {
+    while from < b.len() {
+        let to = (from + BLOCK).min(b.len());
+        if let Some(d) = next_digit_in(&b[..to], from) {
+            return Some(d);
+        }
+        from = to;
+    }
+    None
+}
+
+#[inline(never)]
+fn next_digit_in(b: &[u8], from: usize) -> Option<usize> {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = from;

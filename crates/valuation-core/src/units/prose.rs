@@ -28,46 +28,58 @@ impl ProseUnit<'_> {
 /// Calls `unit` with each unit and its normal form ([`super::normalize_unit`] of its rendering).
 pub fn prose_units(text: &str, mut unit: impl FnMut(&ProseUnit, &[u8])) {
     let mut scan = Scan::default();
-    let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            match ASCII[b as usize] {
-                Ascii::Space => {
-                    scan.end_word(i);
-                    scan.norm.gap();
-                    if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
-                        scan.emit(text, &mut unit);
-                        i += 2;
+    while i < text.len() {
+        i = scan.paragraph(text, i);
+        scan.emit(text, &mut unit);
+    }
+}
+
+impl Scan {
+    /// Reads one paragraph from `i` (its words and normal form) and says where the next begins.
+    /// One call per paragraph, not one per file: V8 compiles a wasm function with its optimising
+    /// tier only after it has run a while and only for later calls, so a loop over a whole
+    /// file in one call would run unoptimised for the first file a worker values.
+    #[inline(never)]
+    fn paragraph(&mut self, text: &str, mut i: usize) -> usize {
+        let bytes = text.as_bytes();
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                match ASCII[b as usize] {
+                    Ascii::Space => {
+                        self.end_word(i);
+                        self.norm.gap();
+                        if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+                            return i + 2;
+                        }
+                    }
+                    Ascii::Alnum => {
+                        self.start_word(i);
+                        i += self.norm.alnum_run(&bytes[i..]);
                         continue;
                     }
+                    Ascii::Other => {
+                        self.start_word(i);
+                        self.norm.gap();
+                    }
                 }
-                Ascii::Alnum => {
-                    scan.start_word(i);
-                    i += scan.norm.alnum_run(&bytes[i..]);
-                    continue;
-                }
-                Ascii::Other => {
-                    scan.start_word(i);
-                    scan.norm.gap();
-                }
-            }
-            i += 1;
-        } else {
-            let c = text[i..].chars().next().expect("i is on a char boundary");
-            if c.is_whitespace() {
-                scan.end_word(i);
-                scan.norm.gap();
+                i += 1;
             } else {
-                scan.start_word(i);
-                scan.norm.char(c);
+                let c = text[i..].chars().next().expect("i is on a char boundary");
+                if c.is_whitespace() {
+                    self.end_word(i);
+                    self.norm.gap();
+                } else {
+                    self.start_word(i);
+                    self.norm.char(c);
+                }
+                i += c.len_utf8();
             }
-            i += c.len_utf8();
         }
+        self.end_word(bytes.len());
+        bytes.len()
     }
-    scan.end_word(bytes.len());
-    scan.emit(text, &mut unit);
 }
 
 /// The paragraph being read: its words (byte span, and where the normal form stood when each
