@@ -9,7 +9,8 @@ export type ValuationErrorCode =
   | 'empty_file' | 'unsupported_type' | 'file_too_large' | 'invalid_option' | 'invalid_argument'
   | 'invalid_dataset_ref' | 'invalid_config' | 'invalid_tokenizer' | 'invalid_weights'
   | 'weights_hash_mismatch' | 'incompatible_model' | 'tokenize_failed' | 'inference_failed'
-  | 'model_fetch_failed' | 'wasm_panic' | 'out_of_memory' | 'worker_failed' | 'aborted' | 'disposed'
+  | 'model_fetch_failed' | 'model_not_found' | 'not_in_browser' | 'wasm_panic' | 'out_of_memory'
+  | 'worker_failed' | 'aborted' | 'disposed'
   | 'internal' | SubmitErrorCode;
 
 /** Every error the package raises. A cancelled valuation rejects with `name: "AbortError"`,
@@ -48,11 +49,20 @@ export interface ModelSource {
 
 export declare const DEFAULT_MODEL: Readonly<Required<Omit<ModelSource, 'cache'>>>;
 
+/**
+ * Deletes the model cache (Cache Storage; default: the package's own), e.g. after moving the model.
+ * Never needed to recover from a wrong `baseUrl`: nothing enters the cache unchecked.
+ */
+export declare function clearModelCache(cacheName?: string): Promise<boolean>;
+/** What the model cache holds, one entry per file. */
+export declare function listModelCache(cacheName?: string): Promise<{ url: string; bytes: number }[]>;
+
 /** Bytes of one model file: from the network (`cached: false`) or Cache Storage. */
 export interface ModelProgress {
   file: string;
   loaded: number;
-  total: number;
+  /** Bytes in all; `null` while unknown (a host that compresses on the fly sends no length). */
+  total: number | null;
   cached: boolean;
 }
 
@@ -110,7 +120,8 @@ export interface ModelInfo {
 
 export interface Valuator {
   /** Queues a file; resolves with its report, rejects with a `ValuationError`. */
-  valuate(input: Blob | ArrayBuffer | ArrayBufferView, options?: ValuateOptions): Promise<Report>;
+  /** A string is valued as the UTF-8 text of a file. */
+  valuate(input: Blob | ArrayBuffer | ArrayBufferView | string, options?: ValuateOptions): Promise<Report>;
   /** Resolves once the first worker has loaded the model. */
   ready(): Promise<ModelInfo>;
   /** Wasm memory per worker (linear memory only grows: each worker's peak so far) and the texts each has embedded. */

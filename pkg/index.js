@@ -11,19 +11,23 @@ import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
-export { DEFAULT_MODEL } from './model.js';
+export { DEFAULT_MODEL, clearModelCache, listModelCache } from './model.js';
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 function spawnDefaultWorker() {
+  // A submitter starts its worker on first use: used during server rendering, it fails here.
+  if (typeof Worker === 'undefined') {
+    throw new ValuationError('not_in_browser', 'the package\'s workers run in the browser: submit from there, e.g. in an event handler (under Node, use createNodeSubmitter from @dataunion/valuation/node)');
+  }
   // This exact form lets Turbopack and webpack find and bundle the worker.
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
 function toBlob(input) {
   if (input instanceof Blob) return input;
-  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) return new Blob([input]);
-  throw new ValuationError('invalid_argument', 'valuate() takes a File, Blob, ArrayBuffer or Uint8Array');
+  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input) || typeof input === 'string') return new Blob([input]);
+  throw new ValuationError('invalid_argument', 'valuate() takes a File, Blob, ArrayBuffer, Uint8Array or string');
 }
 
 // The share of a valuation that embedding stands for (the worker reports read and analyze).
@@ -342,6 +346,9 @@ function resolveBaseUrl(model) {
  * Starts the workers and the model download. See index.d.ts for the options.
  */
 export function createValuator(options = {}) {
+  if (!options.createWorker && typeof Worker === 'undefined') {
+    throw new ValuationError('not_in_browser', 'createValuator() runs in the browser: call it there, e.g. inside useEffect, not during server rendering (under Node, use @dataunion/valuation/node)');
+  }
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
   // 'auto': a worker per core, up to 4. The page's thread only relays messages while files are
   // valued, and one file's texts are spread over all workers, so leaving a core idle would

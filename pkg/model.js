@@ -1,6 +1,8 @@
 // Model files for the worker, with byte progress, kept in Cache Storage so later page loads make
-// no request, and checked against expected SHA-256s: a mismatching cached copy is evicted and
-// fetched again, a mismatching download is refused and never cached.
+// no request. Nothing enters the cache unchecked: all three files are checked first (SHA-256 for
+// the default model; for a custom one, that each parses as what it should be), and only when all
+// pass are the downloaded ones cached. A cached copy that fails its check is evicted and fetched
+// again, so even a cache filled by an older version with a wrong URL's HTML page heals itself.
 // Where they come from: int8 (the default) — the copies shipped inside this package (bundlers
 // emit them as assets of the app, so the contributor's browser asks no third party); f32 — the
 // Hugging Face hub. A `baseUrl` takes every file from there instead (your own CDN).
@@ -77,7 +79,8 @@ async function download(url, file, onProgress) {
     throw new ValuationError('model_fetch_failed', `${url}: ${e.message}`);
   }
   if (!response.ok) throw new ValuationError('model_fetch_failed', `${url}: HTTP ${response.status}`);
-  const total = Number(response.headers.get('content-length')) || 0;
+  // A compressing host drops content-length: then the total is unknown (null), not "loaded".
+  const total = Number(response.headers.get('content-length')) || null;
   const chunks = [];
   let loaded = 0;
   let last = 0;
@@ -89,7 +92,7 @@ async function download(url, file, onProgress) {
     loaded += value.length;
     const now = performance.now();
     if (now - last > 50) {
-      onProgress({ file, loaded, total: Math.max(total, loaded), cached: false });
+      onProgress({ file, loaded, total: total === null ? null : Math.max(total, loaded), cached: false });
       last = now;
     }
   }
@@ -100,40 +103,106 @@ async function download(url, file, onProgress) {
     offset += c.length;
   }
   onProgress({ file, loaded, total: loaded, cached: false });
-  return bytes;
+  return { bytes, contentType: response.headers.get('content-type') ?? '' };
+}
+
+/** An HTML page where a model file should be: what a wrong URL on most hosts answers with. */
+function looksLikeHtml(bytes, contentType) {
+  if (/^\s*text\/html/i.test(contentType)) return true;
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+  return head.startsWith('<!doctype') || head.startsWith('<html');
+}
+
+function parsesAsJsonObject(bytes) {
+  try {
+    const value = JSON.parse(new TextDecoder().decode(bytes));
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** A safetensors file starts with its JSON header's length (u64, little-endian), then `{`. */
+function looksLikeSafetensors(bytes) {
+  if (bytes.length < 10) return false;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  return length > 0n && length <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
+}
+
+/** Throws the error that says what is wrong with a model file, if anything is. */
+async function checkFile(role, [file, url, hash], bytes, contentType = '') {
+  if (looksLikeHtml(bytes, contentType)) {
+    throw new ValuationError('model_fetch_failed', `got text/html for ${url} — check model.baseUrl (is ${file} deployed there?)`);
+  }
+  const expected = hash?.toLowerCase();
+  if (expected) {
+    const actual = await sha256Hex(bytes);
+    if (actual === expected) return;
+    if (role === 'weights') throw new ValuationError('weights_hash_mismatch', `${file}: expected sha256 ${expected}, got ${actual}`);
+    throw new ValuationError('model_fetch_failed', `${url}: expected sha256 ${expected}, got ${actual} — not this model's ${file}`);
+  }
+  const ok = role === 'weights' ? looksLikeSafetensors(bytes) : parsesAsJsonObject(bytes);
+  if (!ok) {
+    const what = role === 'weights' ? 'a safetensors file' : 'a JSON object';
+    throw new ValuationError('model_fetch_failed', `${url} is not ${what} — check model.baseUrl and model.files`);
+  }
+}
+
+/** The cached copy if it passes its check (a failing one is evicted), else undefined. */
+async function fromCache(role, source, cache) {
+  const url = source[1];
+  // The cache only saves downloads: any failure of it (storage blocked, quota) counts as a miss.
+  const hit = cache && (await cache.match(url).then((r) => r?.arrayBuffer(), () => undefined).catch(() => undefined));
+  if (!hit) return undefined;
+  const bytes = new Uint8Array(hit);
+  try {
+    await checkFile(role, source, bytes);
+    return bytes;
+  } catch {
+    await cache.delete(url).catch(() => {});
+    return undefined;
+  }
 }
 
 async function loadFile(model, role, cache, onProgress) {
-  const [file, url, hash] = model.sources[role];
-  const expected = hash?.toLowerCase();
-  // The cache only saves downloads: any failure of it (storage blocked, quota) counts as a miss.
-  const hit = cache && (await cache.match(url).then((r) => r?.arrayBuffer(), () => undefined).catch(() => undefined));
-  if (hit) {
-    const bytes = new Uint8Array(hit);
-    if (!expected || (await sha256Hex(bytes)) === expected) {
-      onProgress({ file, loaded: bytes.length, total: bytes.length, cached: true });
-      return bytes;
-    }
-    await cache.delete(url).catch(() => {});
+  const source = model.sources[role];
+  const [file, url] = source;
+  const cached = await fromCache(role, source, cache);
+  if (cached) {
+    onProgress({ file, loaded: cached.length, total: cached.length, cached: true });
+    return { bytes: cached, fresh: false, url };
   }
-  const bytes = await download(url, file, onProgress);
-  if (expected) {
-    const actual = await sha256Hex(bytes);
-    if (actual !== expected) {
-      throw new ValuationError('weights_hash_mismatch', `${file}: expected sha256 ${expected}, got ${actual}`);
-    }
-  }
-  if (cache) {
-    await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => {});
-  }
-  return bytes;
+  const { bytes, contentType } = await download(url, file, onProgress);
+  await checkFile(role, source, bytes, contentType);
+  return { bytes, fresh: true, url };
 }
 
-/** Returns {config, tokenizer, weights} as Uint8Arrays. */
+/** Returns {config, tokenizer, weights} as Uint8Arrays. Caches downloads only once all three pass. */
 export async function loadModel(spec, onProgress = () => {}) {
   const model = resolveModel(spec);
   const cache = model.cacheName && typeof caches !== 'undefined' ? await caches.open(model.cacheName).catch(() => null) : null;
   const [config, tokenizer, weights] = await Promise.all(
     ['config', 'tokenizer', 'weights'].map((role) => loadFile(model, role, cache, onProgress)));
-  return { model, config, tokenizer, weights };
+  if (cache) {
+    await Promise.all([config, tokenizer, weights].filter((f) => f.fresh).map((f) =>
+      cache.put(f.url, new Response(f.bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => {})));
+  }
+  return { model, config: config.bytes, tokenizer: tokenizer.bytes, weights: weights.bytes };
+}
+
+/** Deletes the package's model cache (or `cacheName`'s); true if there was one. */
+export async function clearModelCache(cacheName = DEFAULT_MODEL.cacheName) {
+  if (typeof caches === 'undefined') return false;
+  return caches.delete(cacheName);
+}
+
+/** What the model cache holds: one `{ url, bytes }` per file. */
+export async function listModelCache(cacheName = DEFAULT_MODEL.cacheName) {
+  if (typeof caches === 'undefined' || !(await caches.has(cacheName))) return [];
+  const cache = await caches.open(cacheName);
+  const requests = await cache.keys();
+  return Promise.all(requests.map(async (request) => {
+    const response = await cache.match(request);
+    return { url: request.url, bytes: (await response.arrayBuffer()).byteLength };
+  }));
 }

@@ -17,7 +17,8 @@ export interface NodeValuateOptions {
 }
 
 export interface NodeValuator {
-  valuate(bytes: Uint8Array, options?: NodeValuateOptions): Report;
+  /** A string is valued as the UTF-8 text of a file. After `dispose()`: `disposed`. */
+  valuate(input: Uint8Array | ArrayBuffer | ArrayBufferView | string, options?: NodeValuateOptions): Report;
   /** True when `report` is exactly what these bytes and options give. */
   verify(bytes: Uint8Array, report: unknown, options?: NodeValuateOptions): boolean;
   readonly weightsSha256: string;

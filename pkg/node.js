@@ -55,12 +55,19 @@ async function readModel(glue, modelDir, precision) {
     modelDir = path.join(here, 'model');
   }
   const read = (name) => readFile(path.join(modelDir, name));
-  const [config, tokenizer] = await Promise.all([read(files.config), read(files.tokenizer)]);
-  if (precision === 'f32') return { config, tokenizer, weights: await read(files.weights) };
+  const readOrSay = (name) => read(name).catch((e) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
+      throw new ValuationError('model_not_found', `${modelDir} has no ${name}: pass { modelDir } a folder with ${files.config}, ${files.tokenizer} and the weights (scripts/fetch-model.sh makes one)`);
+    }
+    throw new ValuationError('model_fetch_failed', `${path.join(modelDir, name)}: ${e.message}`);
+  });
+  const [config, tokenizer] = await Promise.all([readOrSay(files.config), readOrSay(files.tokenizer)]);
+  if (precision === 'f32') return { config, tokenizer, weights: await readOrSay(files.weights) };
   const weights = await read(files.int8Weights).catch(async (e) => {
-    if (e.code !== 'ENOENT') throw e;
+    if (e.code !== 'ENOENT') throw new ValuationError('model_fetch_failed', `${path.join(modelDir, files.int8Weights)}: ${e.message}`);
+    const f32 = await readOrSay(files.weights);
     try {
-      return glue.quantizeWeights(config, await read(files.weights));
+      return glue.quantizeWeights(config, f32);
     } catch (err) {
       return rethrow(err);
     }
@@ -89,12 +96,16 @@ export async function createNodeValuator({ modelDir, precision = 'int8', batchSi
     rethrow(e);
   }
 
-  /** The report, as the browser would make it for these bytes and options. */
-  function valuate(bytes, options = {}) {
+  let disposed = false;
+
+  /** The report, as the browser would make it for these bytes (or this text) and options. */
+  function valuate(input, options = {}) {
+    if (disposed) throw new ValuationError('disposed', 'this valuator was disposed');
+    const bytes = bytesOf(input);
     let valuation;
     try {
       // Node's own SHA-256 (OpenSSL) is several times faster than wasm's; the digest is the same.
-      const sha256 = ArrayBuffer.isView(bytes) ? createHash('sha256').update(bytes).digest('hex') : undefined;
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
       valuation = new loaded.glue.Valuation(bytes, scoreOptions(options), sha256);
       if (options.model !== false) while (valuation.embedStep(embedder));
       return JSON.parse(valuation.reportJson(datasetBytes(options.dataset)));
@@ -119,7 +130,20 @@ export async function createNodeValuator({ modelDir, precision = 'int8', batchSi
     return canonical(valuate(bytes, { ...options, model })) === canonical(report);
   }
 
-  return { valuate, verify, precision, wasm: loaded.variant, weightsSha256: embedder.weightsSha256, dispose: () => embedder.free() };
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    embedder.free();
+  };
+  return { valuate, verify, precision, wasm: loaded.variant, weightsSha256: embedder.weightsSha256, dispose };
+}
+
+/** A file's bytes from what a Node caller has: bytes, a Buffer, an ArrayBuffer or text (as UTF-8). */
+function bytesOf(input) {
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new ValuationError('invalid_argument', 'valuate() takes a Uint8Array, Buffer, ArrayBuffer or string');
 }
 
 /** JSON with sorted keys: equal for equal reports whatever the key order they arrived in. */

@@ -1,12 +1,40 @@
 // The user's camel-case options as the core reads them; shared by the browser and Node entries.
 
-/** Snake-case options the core reads, from the camel-case options users pass. */
+import { ValuationError } from './errors.js';
+
+/** The largest sample the core accepts (`sample_size` in 1..=4096). */
+const MAX_SAMPLE_SIZE = 4096;
+
+function invalid(name, want, got) {
+  let shown;
+  try {
+    shown = JSON.stringify(got) ?? String(got);
+  } catch {
+    shown = String(got);
+  }
+  return new ValuationError('invalid_option', `${name} must be ${want}, got ${shown}`);
+}
+
+function integerIn(name, value, min, max) {
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw invalid(name, `an integer from ${min} to ${max}`, value);
+  return value;
+}
+
+function text(name, value) {
+  if (typeof value !== 'string') throw invalid(name, 'a string', value);
+  return value;
+}
+
+/**
+ * Snake-case options the core reads, from the camel-case options users pass; a wrong value is an
+ * `invalid_option` that names the option (the core would name only the type it expected).
+ */
 export function scoreOptions(o) {
   const out = {};
-  if (o.sampleSize !== undefined) out.sample_size = o.sampleSize;
-  if (o.maxBytes !== undefined) out.max_bytes = o.maxBytes;
-  if (o.domain !== undefined) out.domain = o.domain;
-  if (o.modelId !== undefined) out.model_id = o.modelId;
+  if (o.sampleSize !== undefined) out.sample_size = integerIn('sampleSize', o.sampleSize, 1, MAX_SAMPLE_SIZE);
+  if (o.maxBytes !== undefined) out.max_bytes = integerIn('maxBytes', o.maxBytes, 1, Number.MAX_SAFE_INTEGER);
+  if (o.domain !== undefined) out.domain = text('domain', o.domain);
+  if (o.modelId !== undefined) out.model_id = text('modelId', o.modelId);
   return out;
 }
 

@@ -16,6 +16,9 @@ export VALUATION_MODEL_DIR
 step "quality corpus and datatrove's verdicts (the peer the heuristics are compared with)"
 scripts/quality-corpus.sh
 
+step "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 step "native tests (cargo test --workspace)"
 cargo test --workspace --locked
 

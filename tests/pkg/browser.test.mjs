@@ -29,9 +29,16 @@ function badModelDir() {
   return dir;
 }
 
+// Where the "wrong URL, deployed later" test puts the model: empty at first, on a host that answers
+// unknown paths with an HTML page.
+const SPA_DIR = path.join(OUT, 'model-spa');
+
 before(async () => {
+  fs.rmSync(SPA_DIR, { recursive: true, force: true });
+  fs.mkdirSync(SPA_DIR, { recursive: true });
   ({ server, base } = await startServer('browser', {
     '/model': MODEL, '/model-bad': badModelDir(), '/data': path.join(ROOT, 'tests/data/score'),
+    '/spa': `${SPA_DIR}@spa`,
   }));
   browser = await launchBrowser();
 });
@@ -312,5 +319,48 @@ test('one file on two workers: every worker embeds part of its texts and the rep
     assert.ok(a > 0 && b > 0, `${name}: both workers embedded some of its texts (${a} and ${b})`);
     assert.equal(a + b, result.one.spread[i][0], `${name}: together exactly the texts one worker embeds`);
   });
+  await context.close();
+});
+
+test('a wrong model URL on a host that answers with HTML: a clear error, nothing cached; once deployed there, it loads with no clearing', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const attempt = () => page.evaluate(async (domain) => {
+    const { createValuator, listModelCache } = window.valuation;
+    const valuator = createValuator({ model: { baseUrl: '/spa/' } });
+    try {
+      await valuator.ready();
+      const speech = await (await fetch('/data/speech.txt')).arrayBuffer();
+      return { report: await valuator.valuate(new File([speech], 'speech.txt'), { domain }), cached: await listModelCache() };
+    } catch (e) {
+      return { error: { code: e.code, message: e.message }, cached: await listModelCache() };
+    } finally {
+      valuator.dispose();
+    }
+  }, DOMAIN);
+  const spaEntries = (cached) => cached.filter((c) => c.url.includes('/spa/'));
+
+  const wrong = await attempt();
+  assert.equal(wrong.error?.code, 'model_fetch_failed', JSON.stringify(wrong));
+  assert.match(wrong.error.message, /got text\/html for .*\/spa\/(config\.json|tokenizer\.json|model\.int8\.safetensors) — check model\.baseUrl/);
+  assert.deepEqual(spaEntries(wrong.cached), [], 'a failed check caches nothing');
+
+  // What an older version left behind: an HTML page cached as config.json.
+  await page.evaluate(async () => {
+    const cache = await caches.open(window.valuation.DEFAULT_MODEL.cacheName);
+    await cache.put('/spa/config.json', new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } }));
+  });
+  for (const f of ['config.json', 'tokenizer.json', INT8]) fs.copyFileSync(path.join(MODEL, f), path.join(SPA_DIR, f));
+
+  const deployed = await attempt();
+  assert.equal(deployed.error, undefined, JSON.stringify(deployed.error));
+  const native = JSON.parse(fs.readFileSync(path.join(env('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
+  assert.deepEqual(deployed.report, native);
+  const cachedNow = spaEntries(deployed.cached).map((c) => [path.basename(c.url), c.bytes]).sort();
+  const sizes = ['config.json', INT8, 'tokenizer.json'].map((f) => [f, fs.statSync(path.join(MODEL, f)).size]);
+  assert.deepEqual(cachedNow, sizes, 'the three checked files, and the stale HTML page is gone');
+
+  const cleared = await page.evaluate(async () => [await window.valuation.clearModelCache(), await window.valuation.listModelCache()]);
+  assert.deepEqual(cleared, [true, []]);
   await context.close();
 });

@@ -40,3 +40,34 @@ test('verify() accepts the browser-made report of the same bytes and rejects tam
     valuator.dispose();
   }
 });
+
+test('easy mistakes get typed errors that say what to do', async () => {
+  assert.ok(modelDir, 'VALUATION_MODEL_DIR is not set (tests/pkg/run.sh sets it)');
+  const { createValuator, createSubmitter } = await import('@dataunion/valuation');
+  // Server rendering: no Worker.
+  assert.throws(() => createValuator(), (e) => e.code === 'not_in_browser' && /useEffect/.test(e.message));
+  const submitter = createSubmitter({ supabaseUrl: 'http://127.0.0.1:9', anonKey: 'k', outbox: false, flushOnStart: false });
+  await assert.rejects(submitter.submit({}, { datasetId: 'd' }), (e) => e.code === 'not_in_browser');
+  submitter.dispose();
+
+  const { createNodeValuator } = await import('@dataunion/valuation/node');
+  await assert.rejects(createNodeValuator({ modelDir: '/nonexistent/model' }),
+    (e) => e.code === 'model_not_found' && e.message.includes('/nonexistent/model has no config.json'));
+
+  const valuator = await createNodeValuator({ modelDir });
+  const text = fs.readFileSync(path.join(ROOT, 'tests/data/score/speech.txt'), 'utf8');
+  const bytes = new TextEncoder().encode(text);
+  const options = { domain: DOMAIN, model: false };
+  const fromBytes = valuator.valuate(bytes, options);
+  assert.deepEqual(valuator.valuate(text, options), fromBytes, 'a string is its UTF-8 bytes');
+  assert.deepEqual(valuator.valuate(bytes.buffer.slice(0), options), fromBytes, 'an ArrayBuffer');
+  assert.deepEqual(valuator.valuate(Buffer.from(bytes), options), fromBytes, 'a Buffer');
+  assert.throws(() => valuator.valuate(42), (e) => e.code === 'invalid_argument');
+  assert.throws(() => valuator.valuate(bytes, { sampleSize: -1 }),
+    (e) => e.code === 'invalid_option' && e.message === 'sampleSize must be an integer from 1 to 4096, got -1');
+  assert.throws(() => valuator.valuate(bytes, { domain: 7 }),
+    (e) => e.code === 'invalid_option' && e.message === 'domain must be a string, got 7');
+  valuator.dispose();
+  valuator.dispose(); // twice is harmless
+  assert.throws(() => valuator.valuate(bytes), (e) => e.code === 'disposed');
+});

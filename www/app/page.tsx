@@ -90,7 +90,8 @@ export default function Home() {
 
   const model = Object.values(modelFiles);
   const modelLoaded = model.reduce((sum, f) => sum + f.loaded, 0);
-  const modelTotal = model.reduce((sum, f) => sum + f.total, 0);
+  // A file whose size the host did not send (total null) makes the bar indeterminate.
+  const modelTotal = model.some((f) => f.total === null) ? null : model.reduce((sum, f) => sum + (f.total ?? 0), 0);
   const fromCache = model.length > 0 && model.every((f) => f.cached);
 
   return (
@@ -126,8 +127,14 @@ export default function Home() {
 
       <div className={styles.progress}>
         <span>Model</span>
-        <progress data-testid="model-progress" value={modelLoaded} max={modelTotal || 1} />
-        <span>{fromCache ? 'from cache' : `${megabytes(modelLoaded)} / ${megabytes(modelTotal)} MB`}</span>
+        {modelTotal === null ? (
+          <progress data-testid="model-progress" aria-label="model download" />
+        ) : (
+          <progress data-testid="model-progress" aria-label="model download" value={modelLoaded} max={modelTotal || 1} />
+        )}
+        <span>
+          {fromCache ? 'from cache' : `${megabytes(modelLoaded)}${modelTotal === null ? '' : ` / ${megabytes(modelTotal)}`} MB`}
+        </span>
         <span>File</span>
         <progress data-testid="file-progress" value={progress?.fraction ?? 0} max={1} />
         <span>{progress ? `${progress.phase} ${Math.round(progress.fraction * 100)}%` : '—'}</span>

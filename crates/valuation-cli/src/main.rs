@@ -65,16 +65,24 @@ impl PrecisionArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Embed(args) => {
-            embed_cmd::run(args, cli.model.as_deref(), PrecisionArg::or(cli.precision, Precision::F32))
+        Command::Embed(args) => embed_cmd::run(
+            args,
+            cli.model.as_deref(),
+            PrecisionArg::or(cli.precision, Precision::F32),
+        ),
+        Command::Score(args) => score_cmd::run_score(
+            args,
+            cli.model.as_deref(),
+            PrecisionArg::or(cli.precision, Precision::Int8),
+        ),
+        Command::DatasetRef(args) => score_cmd::run_dataset_ref(
+            args,
+            cli.model.as_deref(),
+            PrecisionArg::or(cli.precision, Precision::Int8),
+        ),
+        Command::Quantize { output } => {
+            model_dir::run_quantize(cli.model.as_deref(), output.as_deref())
         }
-        Command::Score(args) => {
-            score_cmd::run_score(args, cli.model.as_deref(), PrecisionArg::or(cli.precision, Precision::Int8))
-        }
-        Command::DatasetRef(args) => {
-            score_cmd::run_dataset_ref(args, cli.model.as_deref(), PrecisionArg::or(cli.precision, Precision::Int8))
-        }
-        Command::Quantize { output } => model_dir::run_quantize(cli.model.as_deref(), output.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -51,8 +51,11 @@ fn int8_weights(dir: &Path) -> Result<Vec<u8>> {
     if path.is_file() {
         return read(dir, ModelSpec::INT8_WEIGHTS_FILE);
     }
-    let bytes = quantize_weights(&read(dir, ModelSpec::CONFIG_FILE)?, &read(dir, ModelSpec::WEIGHTS_FILE)?)
-        .map_err(|e| anyhow::anyhow!("[{}] {e} (quantising {})", e.code(), dir.display()))?;
+    let bytes = quantize_weights(
+        &read(dir, ModelSpec::CONFIG_FILE)?,
+        &read(dir, ModelSpec::WEIGHTS_FILE)?,
+    )
+    .map_err(|e| anyhow::anyhow!("[{}] {e} (quantising {})", e.code(), dir.display()))?;
     // A read-only folder only costs the quantisation again next time.
     let _ = write_atomic(&path, &bytes);
     Ok(bytes)
@@ -64,17 +67,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&part, path).with_context(|| format!("writing {}", path.display()))
 }
 
-pub fn load_embedder(explicit: Option<&Path>, mut options: EmbedOptions, precision: Precision) -> Result<Embedder> {
+pub fn load_embedder(
+    explicit: Option<&Path>,
+    mut options: EmbedOptions,
+    precision: Precision,
+) -> Result<Embedder> {
     let (dir, is_default) = existing_dir(explicit)?;
     let weights = match precision {
         Precision::F32 => read(&dir, ModelSpec::WEIGHTS_FILE)?,
         Precision::Int8 => int8_weights(&dir)?,
     };
     if is_default && options.expected_weights_sha256.is_none() {
-        options.expected_weights_sha256 = Some(ModelSpec::default().weights(precision).1.to_string());
+        options.expected_weights_sha256 =
+            Some(ModelSpec::default().weights(precision).1.to_string());
     }
     options.precision = Some(precision);
-    let (config, tokenizer) = (read(&dir, ModelSpec::CONFIG_FILE)?, read(&dir, ModelSpec::TOKENIZER_FILE)?);
+    let (config, tokenizer) = (
+        read(&dir, ModelSpec::CONFIG_FILE)?,
+        read(&dir, ModelSpec::TOKENIZER_FILE)?,
+    );
     let files = ModelFiles {
         config_json: &config,
         tokenizer_json: &tokenizer,
@@ -91,7 +102,10 @@ pub fn run_quantize(explicit: Option<&Path>, output: Option<&Path>) -> Result<()
     let spec = ModelSpec::default();
     let is_default_model = sha256_hex(&f32_weights) == spec.weights_sha256;
     if is_default && !is_default_model {
-        bail!("[weights_hash_mismatch] {} is not the default model's f32 weights", dir.display());
+        bail!(
+            "[weights_hash_mismatch] {} is not the default model's f32 weights",
+            dir.display()
+        );
     }
     let bytes = quantize_weights(&read(&dir, ModelSpec::CONFIG_FILE)?, &f32_weights)
         .map_err(|e| anyhow::anyhow!("[{}] {e} (model folder {})", e.code(), dir.display()))?;
@@ -105,6 +119,11 @@ pub fn run_quantize(explicit: Option<&Path>, output: Option<&Path>) -> Result<()
     }
     let out = output.map_or_else(|| dir.join(ModelSpec::INT8_WEIGHTS_FILE), Path::to_path_buf);
     write_atomic(&out, &bytes)?;
-    println!("{}  {}  {} bytes", sha256_hex(&bytes), out.display(), bytes.len());
+    println!(
+        "{}  {}  {} bytes",
+        sha256_hex(&bytes),
+        out.display(),
+        bytes.len()
+    );
     Ok(())
 }

@@ -116,7 +116,11 @@ fn print_readable(path: &Path, r: &Report) {
     }
 }
 
-pub fn run_dataset_ref(args: &DatasetRefArgs, model: Option<&Path>, precision: Precision) -> Result<()> {
+pub fn run_dataset_ref(
+    args: &DatasetRefArgs,
+    model: Option<&Path>,
+    precision: Precision,
+) -> Result<()> {
     let embedder = load(model, precision)?;
     let options = ScoreOptions::default();
     let mut builder = DatasetRefBuilder::default();

@@ -15,9 +15,12 @@ fn now_ms() -> f64 {
 }
 
 fn main() {
-    let batch: usize = std::env::args().nth(1).map_or(8, |b| b.parse().expect("batch size"));
+    let batch: usize = std::env::args()
+        .nth(1)
+        .map_or(8, |b| b.parse().expect("batch size"));
     let model = PathBuf::from(std::env::var("VALUATION_MODEL_DIR").expect("VALUATION_MODEL_DIR"));
-    let shared = std::env::var_os("VALUATION_SHARED").map_or_else(|| PathBuf::from("../shared"), PathBuf::from);
+    let shared = std::env::var_os("VALUATION_SHARED")
+        .map_or_else(|| PathBuf::from("../shared"), PathBuf::from);
     let read = |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let (config, tokenizer, f32_weights) = (
         read(model.join("config.json")),
@@ -26,26 +29,46 @@ fn main() {
     );
     let t = Instant::now();
     let int8_weights = quantize_weights(&config, &f32_weights).expect("quantize");
-    println!("quantize: {:.2} s, {} bytes", t.elapsed().as_secs_f64(), int8_weights.len());
+    println!(
+        "quantize: {:.2} s, {} bytes",
+        t.elapsed().as_secs_f64(),
+        int8_weights.len()
+    );
     let corpus = String::from_utf8(read(shared.join("fixtures/minilm/corpus.txt"))).unwrap();
     let texts: Vec<&str> = corpus.lines().collect();
-    let reference: Vec<Vec<f32>> = read(shared.join("fixtures/minilm/reference-sentence-transformers-fp32.f32"))
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect::<Vec<_>>()
-        .chunks_exact(384)
-        .map(<[f32]>::to_vec)
-        .collect();
+    let reference: Vec<Vec<f32>> =
+        read(shared.join("fixtures/minilm/reference-sentence-transformers-fp32.f32"))
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect::<Vec<_>>()
+            .chunks_exact(384)
+            .map(<[f32]>::to_vec)
+            .collect();
     for (name, weights) in [("f32", &f32_weights), ("int8", &int8_weights)] {
-        let files = ModelFiles { config_json: &config, tokenizer_json: &tokenizer, weights_safetensors: weights };
+        let files = ModelFiles {
+            config_json: &config,
+            tokenizer_json: &tokenizer,
+            weights_safetensors: weights,
+        };
         let t = Instant::now();
-        let embedder = Embedder::from_bytes(files, &EmbedOptions { batch_size: batch, ..Default::default() }).expect("load");
+        let embedder = Embedder::from_bytes(
+            files,
+            &EmbedOptions {
+                batch_size: batch,
+                ..Default::default()
+            },
+        )
+        .expect("load");
         let load = t.elapsed().as_secs_f64();
         embedder.embed(&texts[..50]).unwrap();
         let t = Instant::now();
         let vectors = embedder.embed(&texts).unwrap();
         let secs = t.elapsed().as_secs_f64();
-        let cos: Vec<f32> = vectors.iter().zip(&reference).map(|(a, b)| cosine(a, b)).collect();
+        let cos: Vec<f32> = vectors
+            .iter()
+            .zip(&reference)
+            .map(|(a, b)| cosine(a, b))
+            .collect();
         let min = cos.iter().copied().fold(1.0, f32::min);
         let mean = cos.iter().sum::<f32>() / cos.len() as f32;
         println!(
@@ -58,6 +81,10 @@ fn main() {
             .iter()
             .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
             .collect();
-        println!("     profile ({:.0} ms): {}", profile.total_ms, shares.join(", "));
+        println!(
+            "     profile ({:.0} ms): {}",
+            profile.total_ms,
+            shares.join(", ")
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! columns, duplicate rows and label imbalance. JSON records are flattened to key paths, so both
 //! formats share one set of column statistics.
 
-use serde::{Deserialize, Serialize};
 use crate::units::HashSet64;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
 

@@ -10,23 +10,39 @@ use valuation_core::score::{self, ScoreOptions};
 use valuation_core::Precision;
 
 const DOCS_PER_LABEL: usize = 2;
-const DOMAIN: &str = "The government of the United States: Congress, the economy and public policy.";
+const DOMAIN: &str =
+    "The government of the United States: Congress, the economy and public policy.";
 
 #[test]
 fn int8_scores_stay_within_one_point_of_f32() {
-    let (f32_model, int8_model) = (common::embedder_of(Precision::F32, 16), common::embedder_of(Precision::Int8, 16));
-    let options = ScoreOptions { domain: Some(DOMAIN.into()), ..ScoreOptions::default() };
+    let (f32_model, int8_model) = (
+        common::embedder_of(Precision::F32, 16),
+        common::embedder_of(Precision::Int8, 16),
+    );
+    let options = ScoreOptions {
+        domain: Some(DOMAIN.into()),
+        ..ScoreOptions::default()
+    };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for name in ["speech.txt", "documents.csv", "documents.jsonl"] {
-        files.push((name.into(), std::fs::read(common::workspace_root().join("tests/data/score").join(name)).unwrap()));
+        files.push((
+            name.into(),
+            std::fs::read(common::workspace_root().join("tests/data/score").join(name)).unwrap(),
+        ));
     }
     let mut per_label = std::collections::BTreeMap::<String, usize>::new();
-    for (i, doc) in common::read_jsonl(&common::quality_corpus_dir().join("corpus.jsonl")).iter().enumerate() {
+    for (i, doc) in common::read_jsonl(&common::quality_corpus_dir().join("corpus.jsonl"))
+        .iter()
+        .enumerate()
+    {
         let label = doc["label"].as_str().unwrap().to_string();
         let seen = per_label.entry(label.clone()).or_default();
         if *seen < DOCS_PER_LABEL {
             *seen += 1;
-            files.push((format!("corpus #{i} ({label})"), doc["text"].as_str().unwrap().as_bytes().to_vec()));
+            files.push((
+                format!("corpus #{i} ({label})"),
+                doc["text"].as_str().unwrap().as_bytes().to_vec(),
+            ));
         }
     }
     // A cap is a threshold: a file whose measurement sits on it (say a median cosine of 0.080 to
@@ -40,10 +56,18 @@ fn int8_scores_stay_within_one_point_of_f32() {
         let (sa, sb) = (a.score as i32, b.score as i32);
         moved += usize::from(sa != sb);
         if caps(&a) != caps(&b) {
-            let relevance = |r: &score::Report| r.subscores.relevance.as_ref().map(|s| s.measurements.median_cosine);
+            let relevance = |r: &score::Report| {
+                r.subscores
+                    .relevance
+                    .as_ref()
+                    .map(|s| s.measurements.median_cosine)
+            };
             flips.push(format!(
                 "{name}: f32 {sa} caps {:?} (relevance median {:?}), int8 {sb} caps {:?} ({:?})",
-                caps(&a), relevance(&a), caps(&b), relevance(&b)
+                caps(&a),
+                relevance(&a),
+                caps(&b),
+                relevance(&b)
             ));
         } else if (sa - sb).abs() > worst {
             (worst, worst_at) = ((sa - sb).abs(), format!("{name}: f32 {sa}, int8 {sb}"));
@@ -58,5 +82,8 @@ fn int8_scores_stay_within_one_point_of_f32() {
         println!("  cap flip: {f}");
     }
     assert!(worst <= 1, "{worst_at}");
-    assert!(flips.len() * 20 <= files.len(), "more than 1 in 20 files changed caps: {flips:?}");
+    assert!(
+        flips.len() * 20 <= files.len(),
+        "more than 1 in 20 files changed caps: {flips:?}"
+    );
 }

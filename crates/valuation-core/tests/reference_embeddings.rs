@@ -51,10 +51,20 @@ fn batched_and_single_runs_agree_and_repeat_exactly() {
 fn int8_encoder_stays_close_to_sentence_transformers() {
     let corpus = common::corpus();
     let reference = common::reference_embeddings();
-    let ours = common::embedder_of(Precision::Int8, 8).embed(&corpus).unwrap();
+    let ours = common::embedder_of(Precision::Int8, 8)
+        .embed(&corpus)
+        .unwrap();
     let (min, at) = min_cosine(&ours, &reference);
-    let mean = ours.iter().zip(&reference).map(|(a, b)| cosine(a, b)).sum::<f32>() / 1000.0;
-    println!("int8: min cosine {min:.6} (line {}), mean {mean:.6} over 1000 sentences", at + 1);
+    let mean = ours
+        .iter()
+        .zip(&reference)
+        .map(|(a, b)| cosine(a, b))
+        .sum::<f32>()
+        / 1000.0;
+    println!(
+        "int8: min cosine {min:.6} (line {}), mean {mean:.6} over 1000 sentences",
+        at + 1
+    );
     assert!(min >= 0.995, "line {}: cosine {min}", at + 1);
 }
 
@@ -66,7 +76,9 @@ fn int8_vectors_do_not_depend_on_batching_at_all() {
         let single = common::embedder_of(precision, 1).embed(&corpus).unwrap();
         let batched = common::embedder_of(precision, 16).embed(&corpus).unwrap();
         assert_eq!(single, batched, "{precision:?}: batch 1 vs 16");
-        let split = [&corpus[..10], &corpus[10..]].map(|part| common::embedder_of(precision, 8).embed(part).unwrap()).concat();
+        let split = [&corpus[..10], &corpus[10..]]
+            .map(|part| common::embedder_of(precision, 8).embed(part).unwrap())
+            .concat();
         assert_eq!(single, split, "{precision:?}: one call vs two");
     }
 }
@@ -76,6 +88,32 @@ fn quantiser_is_deterministic_and_matches_the_pinned_hash() {
     let m = common::model_bytes();
     let again = valuation_core::embed::quantize_weights(&m.config, &m.weights).unwrap();
     assert_eq!(again, m.int8_weights);
-    assert_eq!(sha256_hex(&again), ModelSpec::default().int8_weights_sha256, "re-pin ModelSpec::int8_weights_sha256");
-    assert!(m.int8_weights.len() <= 25_000_000, "int8 file is {} bytes", m.int8_weights.len());
+    assert_eq!(
+        sha256_hex(&again),
+        ModelSpec::default().int8_weights_sha256,
+        "re-pin ModelSpec::int8_weights_sha256"
+    );
+    assert!(
+        m.int8_weights.len() <= 25_000_000,
+        "int8 file is {} bytes",
+        m.int8_weights.len()
+    );
+}
+
+#[test]
+fn every_model_file_has_its_pinned_hash() {
+    // The package checks each file before caching it; the pins must be those of the real files.
+    let m = common::model_bytes();
+    let spec = ModelSpec::default();
+    assert_eq!(
+        sha256_hex(&m.config),
+        spec.config_sha256,
+        "re-pin ModelSpec::config_sha256"
+    );
+    assert_eq!(
+        sha256_hex(&m.tokenizer),
+        spec.tokenizer_sha256,
+        "re-pin ModelSpec::tokenizer_sha256"
+    );
+    assert_eq!(sha256_hex(&m.weights), spec.weights_sha256);
 }

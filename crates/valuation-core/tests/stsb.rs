@@ -70,6 +70,9 @@ fn sts_benchmark_test_split_matches_published_spearman() {
         let cosines: Vec<f64> = a.iter().zip(&b).map(|(x, y)| cosine(x, y) as f64).collect();
         let rho = spearman(&cosines, &gold);
         println!("STS-B test Spearman, {precision:?}: {rho:.5} (published {PUBLISHED_SPEARMAN})");
-        assert!((rho - PUBLISHED_SPEARMAN).abs() <= tolerance, "{precision:?}: Spearman {rho}");
+        assert!(
+            (rho - PUBLISHED_SPEARMAN).abs() <= tolerance,
+            "{precision:?}: Spearman {rho}"
+        );
     }
 }

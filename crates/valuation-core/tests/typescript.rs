@@ -80,6 +80,8 @@ fn model_spec_js() -> String {
             "int8Weights": spec.weights(Precision::Int8).0,
         },
         "sha256": {
+            "config": spec.config_sha256,
+            "tokenizer": spec.tokenizer_sha256,
             "weights": spec.weights(Precision::F32).1,
             "int8Weights": spec.weights(Precision::Int8).1,
         },
@@ -98,5 +100,8 @@ fn model_spec_js_is_current() {
         std::fs::write(path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(committed == generated, "pkg/model-spec.js is stale: run with VALUATION_WRITE_TYPES=1");
+    assert!(
+        committed == generated,
+        "pkg/model-spec.js is stale: run with VALUATION_WRITE_TYPES=1"
+    );
 }

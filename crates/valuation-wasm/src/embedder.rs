@@ -65,8 +65,12 @@ impl JsEmbedder {
         #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
     ) -> Result<JsValue, JsValue> {
         let texts = convert::strings(&texts)?;
-        let profile = self.inner.profile(&texts, performance_now).map_err(convert::embed_error)?;
-        serde_wasm_bindgen::to_value(&profile).map_err(|e| convert::error("internal", &e.to_string()))
+        let profile = self
+            .inner
+            .profile(&texts, performance_now)
+            .map_err(convert::embed_error)?;
+        serde_wasm_bindgen::to_value(&profile)
+            .map_err(|e| convert::error("internal", &e.to_string()))
     }
 
     /// Unit-length embeddings, row-major: text `i` is `[i * dim, (i + 1) * dim)`.
@@ -83,7 +87,11 @@ impl JsEmbedder {
 /// The int8 weights file for f32 `model.safetensors` bytes: the same bytes `valuation quantize`
 /// writes. Throws a `ValuationError` (`invalid_config`, `invalid_weights`).
 #[wasm_bindgen(js_name = quantizeWeights)]
-pub fn quantize_weights(config_json: &[u8], weights_safetensors: &[u8]) -> Result<Vec<u8>, JsValue> {
+pub fn quantize_weights(
+    config_json: &[u8],
+    weights_safetensors: &[u8],
+) -> Result<Vec<u8>, JsValue> {
     crate::panic::install_hook();
-    valuation_core::embed::quantize_weights(config_json, weights_safetensors).map_err(convert::embed_error)
+    valuation_core::embed::quantize_weights(config_json, weights_safetensors)
+        .map_err(convert::embed_error)
 }

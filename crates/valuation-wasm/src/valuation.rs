@@ -28,8 +28,8 @@ impl JsValuation {
     ) -> Result<JsValuation, JsValue> {
         crate::panic::install_hook();
         let options: ScoreOptions = convert::options(options)?;
-        let staged = Staged::new_hashed(bytes, &options, sha256.as_deref())
-            .map_err(convert::score_error)?;
+        let staged =
+            Staged::new_hashed(bytes, &options, sha256.as_deref()).map_err(convert::score_error)?;
         Ok(JsValuation {
             staged: Some(staged),
         })

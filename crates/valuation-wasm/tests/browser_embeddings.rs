@@ -192,6 +192,9 @@ fn web_sys_log(message: &str) {
 #[wasm_bindgen_test]
 fn kernels_match_their_scalar_references_in_wasm() {
     let variant = valuation_core::kernels::variant();
-    assert!(variant == "wasm-simd128" || variant == "wasm-relaxed-simd", "{variant}");
+    assert!(
+        variant == "wasm-simd128" || variant == "wasm-relaxed-simd",
+        "{variant}"
+    );
     valuation_core::kernels::check::all().unwrap();
 }

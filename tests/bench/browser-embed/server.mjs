@@ -1,5 +1,7 @@
 // Static files for the benchmark page, on 127.0.0.1 only. Routes are prefixes mapped to folders:
 //   node server.mjs PORT_FILE /=web /pkg=../pkg/web /model=MODEL_DIR /data=FIXTURES_DIR
+// A folder ending in `@spa` answers unknown paths as a single-page-app host does: 200 and an HTML
+// page (the tests' wrong-model-URL case).
 // Writes the chosen port to PORT_FILE once listening. Responses are never cached, so every page
 // load measures a real cold start.
 import http from 'node:http';
@@ -8,7 +10,11 @@ import path from 'node:path';
 
 const [portFile, ...mounts] = process.argv.slice(2);
 const routes = mounts
-  .map((m) => { const [prefix, dir] = m.split('='); return [prefix.replace(/\/$/, ''), path.resolve(dir)]; })
+  .map((m) => {
+    const [prefix, target] = m.split('=');
+    const spa = target.endsWith('@spa');
+    return [prefix.replace(/\/$/, ''), path.resolve(spa ? target.slice(0, -4) : target), spa];
+  })
   .sort((a, b) => b[0].length - a[0].length);
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8' };
@@ -17,11 +23,16 @@ const server = http.createServer((req, res) => {
   const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   const route = routes.find(([prefix]) => url === prefix || url.startsWith(prefix + '/'));
   if (!route) { res.writeHead(404).end(); return; }
-  const [prefix, dir] = route;
+  const [prefix, dir, spa] = route;
   let file = path.join(dir, url.slice(prefix.length));
   if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
   fs.stat(file, (err, stat) => {
+    if (err && spa) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('<!doctype html><html><body><div id="root"></div></body></html>');
+      return;
+    }
     if (err) { res.writeHead(404).end(); return; }
     res.writeHead(200, {
       'content-type': types[path.extname(file)] || 'application/octet-stream',

@@ -157,10 +157,19 @@ impl Embedder {
 
     /// Embeds `texts` like [`Embedder::embed`] and says where the time went, per op class.
     /// `clock` returns milliseconds (e.g. `performance.now` in the browser).
-    pub fn profile<S: AsRef<str>>(&self, texts: &[S], clock: fn() -> f64) -> Result<Profile, EmbedError> {
+    pub fn profile<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        clock: fn() -> f64,
+    ) -> Result<Profile, EmbedError> {
         self.lock_scratch().profiler = Some(Profiler::new(clock));
         let result = self.embed(texts);
-        let profile = self.lock_scratch().profiler.take().map(|p| p.finish()).unwrap_or_default();
+        let profile = self
+            .lock_scratch()
+            .profiler
+            .take()
+            .map(|p| p.finish())
+            .unwrap_or_default();
         result.map(|_| profile)
     }
 

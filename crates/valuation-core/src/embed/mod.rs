@@ -7,9 +7,9 @@ mod embedder;
 pub mod encoder;
 mod error;
 mod model_files;
-mod precision;
 #[cfg(feature = "model")]
 mod pooling;
+mod precision;
 #[cfg(feature = "model")]
 mod text_tokenizer;
 
@@ -20,7 +20,7 @@ pub use encoder::quantize::quantize_weights;
 #[cfg(feature = "model")]
 pub use encoder::Profile;
 pub use error::EmbedError;
-pub use precision::Precision;
 pub use model_files::{sha256_hex, ModelFiles, ModelSpec};
 #[cfg(feature = "model")]
 pub use pooling::{cosine, mean_l2};
+pub use precision::Precision;

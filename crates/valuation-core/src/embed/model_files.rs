@@ -23,6 +23,10 @@ pub struct ModelFiles<'a> {
 pub struct ModelSpec {
     pub id: String,
     pub base_url: String,
+    /// SHA-256 of `config.json` and `tokenizer.json`: every file is checked before the package
+    /// caches it, so a wrong URL's HTML page can never sit in the cache as a model file.
+    pub config_sha256: String,
+    pub tokenizer_sha256: String,
     /// SHA-256 of the f32 `model.safetensors`.
     pub weights_sha256: String,
     /// SHA-256 of the int8 file `valuation quantize` makes from those f32 weights (the quantiser
@@ -45,6 +49,10 @@ impl ModelSpec {
         ModelSpec {
             id: "sentence-transformers/all-MiniLM-L6-v2".into(),
             base_url: "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main"
+                .into(),
+            config_sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"
+                .into(),
+            tokenizer_sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
                 .into(),
             weights_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
                 .into(),

@@ -4,8 +4,8 @@
 
 use super::{ratio, Verdict};
 use crate::text::{char_len, lines::split_newline_runs, py_strip, split_words};
-use serde::{Deserialize, Serialize};
 use crate::units::{HashMap64, HashSet64};
+use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 pub const MAX_DUP_LINES: f64 = 0.30;

@@ -178,12 +178,19 @@ mod tests {
             let mut text = "a".repeat(BLOCK - 2 + shift);
             text.push_str("€😀é and more");
             let bytes = text.as_bytes();
-            assert_eq!(valid_utf8(bytes), Some(text.as_str()), "a char across the boundary");
+            assert_eq!(
+                valid_utf8(bytes),
+                Some(text.as_str()),
+                "a char across the boundary"
+            );
             for cut in [BLOCK - 1, BLOCK, BLOCK + 1, bytes.len() - 1] {
                 let mut bad = bytes.to_vec();
                 bad[cut] = 0xFF;
                 assert_eq!(valid_utf8(&bad), None, "invalid byte at {cut}");
-                assert_eq!(valid_utf8(&bytes[..cut]).is_some(), std::str::from_utf8(&bytes[..cut]).is_ok());
+                assert_eq!(
+                    valid_utf8(&bytes[..cut]).is_some(),
+                    std::str::from_utf8(&bytes[..cut]).is_ok()
+                );
             }
         }
     }

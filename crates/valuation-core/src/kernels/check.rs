@@ -8,14 +8,26 @@ use super::math;
 use super::quantize_rows::QuantRows;
 
 /// Shapes (m, n, k): degenerate, odd, and the encoder's own (sequence 1 and 256).
-pub const SHAPES: [(usize, usize, usize); 8] =
-    [(1, 1, 1), (7, 13, 5), (5, 9, 17), (1, 384, 384), (7, 13, 384), (256, 1152, 384), (9, 1536, 384), (256, 384, 1536)];
+pub const SHAPES: [(usize, usize, usize); 8] = [
+    (1, 1, 1),
+    (7, 13, 5),
+    (5, 9, 17),
+    (1, 384, 384),
+    (7, 13, 384),
+    (256, 1152, 384),
+    (9, 1536, 384),
+    (256, 384, 1536),
+];
 
 /// Deterministic values in (-1, 1).
 pub fn lcg(seed: usize) -> impl FnMut() -> f32 {
-    let mut s = (seed as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = (seed as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     move || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     }
 }
@@ -51,14 +63,29 @@ pub fn gemm_i8(m: usize, n: usize, k: usize, qmax: u8) -> Result<(), String> {
     if same_bits(&y, &gemm_i8::reference(&q, k, &w, &scales, &bias, n)) {
         Ok(())
     } else {
-        Err(format!("gemm_i8 {m}x{n}x{k} (activations 0..={qmax}) differs from its reference"))
+        Err(format!(
+            "gemm_i8 {m}x{n}x{k} (activations 0..={qmax}) differs from its reference"
+        ))
     }
 }
 
 /// gelu_slice (SIMD in wasm) against the scalar gelu over a sweep that crosses every branch.
 pub fn gelu() -> Result<(), String> {
     let mut xs: Vec<f32> = (-2000..=2000).map(|i| i as f32 * 0.01).collect();
-    xs.extend([-200.0, -130.0, -13.2, 13.2, 130.0, 200.0, 0.0, -0.0, 1e-30, -1e-30, f32::MAX, f32::MIN]);
+    xs.extend([
+        -200.0,
+        -130.0,
+        -13.2,
+        13.2,
+        130.0,
+        200.0,
+        0.0,
+        -0.0,
+        1e-30,
+        -1e-30,
+        f32::MAX,
+        f32::MIN,
+    ]);
     let want: Vec<f32> = xs.iter().map(|&x| math::gelu(x)).collect();
     math::gelu_slice(&mut xs);
     if same_bits(&xs, &want) {
@@ -76,14 +103,20 @@ pub fn quantize() -> Result<(), String> {
         for special in [(len / 2, f32::NAN), (len / 3, -0.0)] {
             row[special.0] = special.1;
         }
-        for (variant, qmax) in [(row.clone(), 255), (row.iter().map(|v| v.abs()).collect(), 127), (vec![-2.5; len], 127)] {
+        for (variant, qmax) in [
+            (row.clone(), 255),
+            (row.iter().map(|v| v.abs()).collect(), 127),
+            (vec![-2.5; len], 127),
+        ] {
             let mut out = vec![0u8; len];
             let (scale, zero) = super::quantize_rows::quantize_row(&variant, &mut out, qmax);
             if (out, scale.to_bits(), zero) != {
                 let (q, s, z) = super::quantize_rows::reference(&variant, qmax);
                 (q, s.to_bits(), z)
             } {
-                return Err(format!("quantize_row differs from its reference (length {len})"));
+                return Err(format!(
+                    "quantize_row differs from its reference (length {len})"
+                ));
             }
         }
     }

@@ -72,7 +72,14 @@ impl PackedF32 {
 }
 
 #[inline(always)]
-fn store<const R: usize>(acc: &[[f32; NR]; R], y: &mut [f32], r0: usize, n: usize, n0: usize, bias: &[f32]) {
+fn store<const R: usize>(
+    acc: &[[f32; NR]; R],
+    y: &mut [f32],
+    r0: usize,
+    n: usize,
+    n0: usize,
+    bias: &[f32],
+) {
     for (i, row) in acc.iter().enumerate() {
         let out = &mut y[(r0 + i) * n + n0..(r0 + i) * n + n0 + bias.len()];
         for ((o, a), b) in out.iter_mut().zip(row).zip(bias) {
@@ -111,7 +118,11 @@ fn tile_portable<const R: usize>(x: &[f32], k: usize, panel: &[f32]) -> [[f32; N
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-unsafe fn tile_simd128<const R: usize>(x: *const f32, k: usize, panel: *const f32) -> [[f32; NR]; R] {
+unsafe fn tile_simd128<const R: usize>(
+    x: *const f32,
+    k: usize,
+    panel: *const f32,
+) -> [[f32; NR]; R] {
     use core::arch::wasm32::*;
     let mut acc = [[f32x4_splat(0.0); 2]; R];
     for kk in 0..k {

@@ -64,7 +64,10 @@ impl PackedI8 {
     /// `y[m × n]` from activations quantised with the same `k`.
     pub fn forward(&self, x: &QuantRows, y: &mut [f32]) {
         let (n, kp, m) = (self.n, self.kp, x.m);
-        assert!(x.kp == kp && x.data.len() >= m * kp && y.len() >= m * n, "buffer shapes");
+        assert!(
+            x.kp == kp && x.data.len() >= m * kp && y.len() >= m * n,
+            "buffer shapes"
+        );
         let blocks = kp / K_BLOCK;
         for p in 0..n.div_ceil(NR) {
             let panel = &self.panels[p * kp * NR..(p + 1) * kp * NR];
@@ -85,12 +88,27 @@ impl PackedI8 {
     }
 
     #[inline(always)]
-    fn store<const R: usize>(&self, acc: &[[i32; NR]; R], x: &QuantRows, y: &mut [f32], r0: usize, n0: usize, width: usize) {
+    fn store<const R: usize>(
+        &self,
+        acc: &[[i32; NR]; R],
+        x: &QuantRows,
+        y: &mut [f32],
+        r0: usize,
+        n0: usize,
+        width: usize,
+    ) {
         for (i, row) in acc.iter().enumerate() {
             let r = r0 + i;
             for (j, &a) in row.iter().enumerate().take(width) {
                 let c = n0 + j;
-                y[r * self.n + c] = epilogue(a, x.zero[r], x.scale[r], self.col_sums[c], self.scales[c], self.bias[c]);
+                y[r * self.n + c] = epilogue(
+                    a,
+                    x.zero[r],
+                    x.scale[r],
+                    self.col_sums[c],
+                    self.scales[c],
+                    self.bias[c],
+                );
             }
         }
     }
@@ -105,8 +123,18 @@ fn epilogue(acc: i32, zero: i32, x_scale: f32, col_sum: i32, w_scale: f32, bias:
 
 #[inline(always)]
 #[allow(unused_variables)]
-fn tile<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize, qmax: u8) -> [[i32; NR]; R] {
-    assert!(x.len() >= (R - 1) * kp + kp && panel.len() >= blocks * NR * K_BLOCK && kp == blocks * K_BLOCK);
+fn tile<const R: usize>(
+    x: &[u8],
+    kp: usize,
+    panel: &[i8],
+    blocks: usize,
+    qmax: u8,
+) -> [[i32; NR]; R] {
+    assert!(
+        x.len() >= (R - 1) * kp + kp
+            && panel.len() >= blocks * NR * K_BLOCK
+            && kp == blocks * K_BLOCK
+    );
     #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
     if qmax <= 127 {
         // SAFETY: as below; activations in 0..=127 (QuantRows::qmax) keep the result exact.
@@ -122,20 +150,38 @@ fn tile<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize, qmax: 
     unsafe {
         tile_sse2::<R>(x.as_ptr(), kp, panel.as_ptr(), blocks)
     }
-    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    #[cfg(not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )))]
     tile_portable::<R>(x, kp, panel, blocks)
 }
 
-#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[cfg_attr(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
-fn tile_portable<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usize) -> [[i32; NR]; R] {
+fn tile_portable<const R: usize>(
+    x: &[u8],
+    kp: usize,
+    panel: &[i8],
+    blocks: usize,
+) -> [[i32; NR]; R] {
     let mut acc = [[0i32; NR]; R];
     for b in 0..blocks {
         for (r, row) in acc.iter_mut().enumerate() {
             let a = &x[r * kp + b * K_BLOCK..r * kp + (b + 1) * K_BLOCK];
             for (j, o) in row.iter_mut().enumerate() {
                 let w = &panel[(b * NR + j) * K_BLOCK..(b * NR + j + 1) * K_BLOCK];
-                *o += a.iter().zip(w).map(|(&a, &w)| a as i32 * w as i32).sum::<i32>();
+                *o += a
+                    .iter()
+                    .zip(w)
+                    .map(|(&a, &w)| a as i32 * w as i32)
+                    .sum::<i32>();
             }
         }
     }
@@ -145,7 +191,12 @@ fn tile_portable<const R: usize>(x: &[u8], kp: usize, panel: &[i8], blocks: usiz
 /// u8 × i8 widened to i16, `i32x4.dot_i16x8_s` (products ≤ 255·127, pair sums fit in i32).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-unsafe fn tile_simd128<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+unsafe fn tile_simd128<const R: usize>(
+    x: *const u8,
+    kp: usize,
+    panel: *const i8,
+    blocks: usize,
+) -> [[i32; NR]; R] {
     use core::arch::wasm32::*;
     let mut acc = [[i32x4_splat(0); NR]; R];
     for b in 0..blocks {
@@ -187,7 +238,12 @@ fn horizontal<const R: usize>(acc: &[[core::arch::wasm32::v128; NR]; R]) -> [[i3
 /// every CPU, because the second operand (the activations) is in 0..=127.
 #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
 #[target_feature(enable = "relaxed-simd")]
-unsafe fn tile_relaxed<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+unsafe fn tile_relaxed<const R: usize>(
+    x: *const u8,
+    kp: usize,
+    panel: *const i8,
+    blocks: usize,
+) -> [[i32; NR]; R] {
     use core::arch::wasm32::*;
     let mut acc = [[i32x4_splat(0); NR]; R];
     for b in 0..blocks {
@@ -209,7 +265,12 @@ unsafe fn tile_relaxed<const R: usize>(x: *const u8, kp: usize, panel: *const i8
 /// The same integers with SSE2's `pmaddwd` (the CLI's path on x86-64).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-unsafe fn tile_sse2<const R: usize>(x: *const u8, kp: usize, panel: *const i8, blocks: usize) -> [[i32; NR]; R] {
+unsafe fn tile_sse2<const R: usize>(
+    x: *const u8,
+    kp: usize,
+    panel: *const i8,
+    blocks: usize,
+) -> [[i32; NR]; R] {
     use core::arch::x86_64::*;
     let zero = _mm_setzero_si128();
     let mut acc = [[zero; NR]; R];
@@ -226,7 +287,10 @@ unsafe fn tile_sse2<const R: usize>(x: *const u8, kp: usize, panel: *const i8, b
             let v = _mm_loadu_si128(x.add(r * kp + b * K_BLOCK) as *const __m128i);
             let (lo, hi) = (_mm_unpacklo_epi8(v, zero), _mm_unpackhi_epi8(v, zero));
             for (o, wj) in row.iter_mut().zip(&w) {
-                *o = _mm_add_epi32(*o, _mm_add_epi32(_mm_madd_epi16(lo, wj[0]), _mm_madd_epi16(hi, wj[1])));
+                *o = _mm_add_epi32(
+                    *o,
+                    _mm_add_epi32(_mm_madd_epi16(lo, wj[0]), _mm_madd_epi16(hi, wj[1])),
+                );
             }
         }
     }
@@ -242,7 +306,14 @@ unsafe fn tile_sse2<const R: usize>(x: *const u8, kp: usize, panel: *const i8, b
 }
 
 /// The plain definition, for tests: `w` is `n × k` row-major.
-pub fn reference(x: &QuantRows, k: usize, w: &[i8], scales: &[f32], bias: &[f32], n: usize) -> Vec<f32> {
+pub fn reference(
+    x: &QuantRows,
+    k: usize,
+    w: &[i8],
+    scales: &[f32],
+    bias: &[f32],
+    n: usize,
+) -> Vec<f32> {
     let mut y = vec![0f32; x.m * n];
     for i in 0..x.m {
         for j in 0..n {
@@ -250,7 +321,14 @@ pub fn reference(x: &QuantRows, k: usize, w: &[i8], scales: &[f32], bias: &[f32]
             for kk in 0..k {
                 acc += x.data[i * x.kp + kk] as i32 * w[j * k + kk] as i32;
             }
-            y[i * n + j] = epilogue(acc, x.zero[i], x.scale[i], w[j * k..(j + 1) * k].iter().map(|&v| v as i32).sum(), scales[j], bias[j]);
+            y[i * n + j] = epilogue(
+                acc,
+                x.zero[i],
+                x.scale[i],
+                w[j * k..(j + 1) * k].iter().map(|&v| v as i32).sum(),
+                scales[j],
+                bias[j],
+            );
         }
     }
     y

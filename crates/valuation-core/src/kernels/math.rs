@@ -52,7 +52,13 @@ fn pow2(n: i32) -> f32 {
 
 // Abramowitz & Stegun 7.1.26.
 const ERF_P: f32 = 0.327_591_1;
-const ERF_A: [f32; 5] = [0.254_829_6, -0.284_496_72, 1.421_413_8, -1.453_152_1, 1.061_405_4];
+const ERF_A: [f32; 5] = [
+    0.254_829_6,
+    -0.284_496_72,
+    1.421_413_8,
+    -1.453_152_1,
+    1.061_405_4,
+];
 
 /// erf(x) by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, about f32's own rounding).
 #[inline]
@@ -122,9 +128,20 @@ fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     let s = f32x4_splat;
     let xc = f32x4_pmin(f32x4_pmax(x, s(EXP_LO)), s(EXP_HI));
     let n = f32x4_floor(f32x4_add(f32x4_mul(xc, s(LOG2E)), s(0.5)));
-    let r = f32x4_sub(f32x4_sub(xc, f32x4_mul(n, s(LN2_HI))), f32x4_mul(n, s(LN2_LO)));
+    let r = f32x4_sub(
+        f32x4_sub(xc, f32x4_mul(n, s(LN2_HI))),
+        f32x4_mul(n, s(LN2_LO)),
+    );
     let mut p = s(1.0 / 5040.0);
-    for c in [1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
+    for c in [
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+        1.0,
+        1.0,
+    ] {
         p = f32x4_add(f32x4_mul(p, r), s(c));
     }
     let ni = i32x4_trunc_sat_f32x4(n);

@@ -37,7 +37,11 @@ impl QuantRows {
         self.data.resize(m * kp, 0);
         self.scale.clear();
         self.zero.clear();
-        for (row, out) in x.chunks_exact(k.max(1)).take(m).zip(self.data.chunks_exact_mut(kp)) {
+        for (row, out) in x
+            .chunks_exact(k.max(1))
+            .take(m)
+            .zip(self.data.chunks_exact_mut(kp))
+        {
             let (scale, zero) = quantize_row(row, &mut out[..k], qmax);
             self.scale.push(scale);
             self.zero.push(zero);
@@ -79,11 +83,21 @@ pub fn reference(row: &[f32], qmax: u8) -> (Vec<u8>, f32, i32) {
     let hi = row.iter().fold(0f32, |a, &v| if v > a { v } else { a });
     let range = hi - lo;
     if !(range > 0.0) || !range.is_finite() {
-        return (vec![0; row.len()], if range.is_finite() { 1.0 } else { 0.0 }, 0);
+        return (
+            vec![0; row.len()],
+            if range.is_finite() { 1.0 } else { 0.0 },
+            0,
+        );
     }
     let inv = q_max / range;
     let zero = (-lo * inv + 0.5).floor().clamp(0.0, q_max);
-    (row.iter().map(|&v| to_u8(v, inv, zero + 0.5, q_max)).collect(), range / q_max, zero as i32)
+    (
+        row.iter()
+            .map(|&v| to_u8(v, inv, zero + 0.5, q_max))
+            .collect(),
+        range / q_max,
+        zero as i32,
+    )
 }
 
 /// `round(v·inv + zero)` clamped to 0..=qmax; `as u8` saturates and sends NaN to 0.
@@ -108,7 +122,12 @@ fn range(row: &[f32]) -> (f32, f32) {
             vlo = f32x4_pmin(vlo, v);
             vhi = f32x4_pmax(vhi, v);
         }
-        for l in [f32x4_extract_lane::<0>, f32x4_extract_lane::<1>, f32x4_extract_lane::<2>, f32x4_extract_lane::<3>] {
+        for l in [
+            f32x4_extract_lane::<0>,
+            f32x4_extract_lane::<1>,
+            f32x4_extract_lane::<2>,
+            f32x4_extract_lane::<3>,
+        ] {
             let (a, b) = (l(vlo), l(vhi));
             if a < lo {
                 lo = a;
@@ -138,7 +157,10 @@ unsafe fn quantize16(row: &[f32], out: &mut [u8], inv: f32, bias: f32, q_max: f3
     let (vinv, vbias) = (f32x4_splat(inv), f32x4_splat(bias));
     let (zero, max) = (f32x4_splat(0.0), f32x4_splat(q_max));
     let q = |p: *const f32| {
-        let v = f32x4_floor(f32x4_add(f32x4_mul(v128_load(p as *const v128), vinv), vbias));
+        let v = f32x4_floor(f32x4_add(
+            f32x4_mul(v128_load(p as *const v128), vinv),
+            vbias,
+        ));
         // pmax(a, b) = a < b ? b : a keeps a NaN lane NaN, and trunc_sat sends it to 0, as `as u8`.
         i32x4_trunc_sat_f32x4(f32x4_pmin(f32x4_pmax(v, zero), max))
     };
@@ -156,10 +178,12 @@ mod tests {
 
     #[test]
     fn values_come_back_within_half_a_step() {
-        let row: Vec<f32> = (0..37).map(|i| (i as f32 * 0.37).sin() * 3.0 - 0.5).collect();
+        let row: Vec<f32> = (0..37)
+            .map(|i| (i as f32 * 0.37).sin() * 3.0 - 0.5)
+            .collect();
         let mut q = vec![0u8; row.len()];
         let (scale, zero) = quantize_row(&row, &mut q, U8_MAX);
-                for (&v, &qi) in row.iter().zip(&q) {
+        for (&v, &qi) in row.iter().zip(&q) {
             let back = scale * (qi as i32 - zero) as f32;
             assert!((back - v).abs() <= scale * 0.5 + 1e-6, "{v} -> {back}");
         }

@@ -283,8 +283,13 @@ pub fn scan(text: &str) -> PiiCounts {
     let mut at = 0;
     for span in prefilter::digit_spans(b, NUMERIC_BACK, NUMERIC_MAX_LEN) {
         // Widened to char boundaries: an earlier start or a later end only adds room.
-        let start = (0..=span.start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-        let end = (span.end..=b.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(b.len());
+        let start = (0..=span.start)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let end = (span.end..=b.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(b.len());
         // The text up to the span's end: every match starting in the span ends inside it, and
         // the bytes before it stay visible to the checks below.
         let haystack = &text[..end];
@@ -460,15 +465,41 @@ mod tests {
         let samples: Vec<String> = CASES
             .lines()
             .filter_map(|l| l.split_once(' '))
-            .flat_map(|(_, s)| s.replace('~', "").split('|').map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|(_, s)| {
+                s.replace('~', "")
+                    .split('|')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let filler = [
-            " ", "\n", " and ", ", ", "é", "中文 ", "x", "-", "_", ".", "(", "+", "0", "12 ", "999",
-            "Lorem ipsum dolor sit amet ", "sk-", "eyJ", "ghp_", "0049 ", "1-",
+            " ",
+            "\n",
+            " and ",
+            ", ",
+            "é",
+            "中文 ",
+            "x",
+            "-",
+            "_",
+            ".",
+            "(",
+            "+",
+            "0",
+            "12 ",
+            "999",
+            "Lorem ipsum dolor sit amet ",
+            "sk-",
+            "eyJ",
+            "ghp_",
+            "0049 ",
+            "1-",
         ];
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = |n: usize| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as usize % n
         };
         let mut found = 0;

@@ -117,7 +117,9 @@ mod tests {
         let mut s = seed;
         (0..len)
             .map(|_| {
-                s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 alphabet[(s >> 33) as usize % alphabet.len()]
             })
             .collect()
@@ -145,10 +147,19 @@ mod tests {
     fn long_runs_match_the_plain_scan() {
         let member = |c: u8| c.is_ascii_alphanumeric();
         for seed in 0..200 {
-            for alphabet in [&b"ab "[..], b"abcdefgh ", b"a \xc3\xa9", b"aaaaaaaaaaaaaaaaaaa "] {
+            for alphabet in [
+                &b"ab "[..],
+                b"abcdefgh ",
+                b"a \xc3\xa9",
+                b"aaaaaaaaaaaaaaaaaaa ",
+            ] {
                 let b = bytes(seed, (seed as usize * 7) % 300, alphabet);
                 for min in [1, 2, 5, 15] {
-                    assert_eq!(long_runs(&b, min, member), runs_reference(&b, min, member), "{b:?} {min}");
+                    assert_eq!(
+                        long_runs(&b, min, member),
+                        runs_reference(&b, min, member),
+                        "{b:?} {min}"
+                    );
                 }
             }
         }
@@ -157,10 +168,18 @@ mod tests {
     #[test]
     fn digits_are_found_eight_bytes_at_a_time_as_one_by_one() {
         for seed in 0..300 {
-            let b = bytes(seed, (seed as usize * 13) % 200, b"ab/:09 \x80\xff\xb0\xb9\x2f\x3a");
+            let b = bytes(
+                seed,
+                (seed as usize * 13) % 200,
+                b"ab/:09 \x80\xff\xb0\xb9\x2f\x3a",
+            );
             for from in [0, 1, 7, 8, 9] {
                 let want = (from..b.len()).find(|&j| b[j].is_ascii_digit());
-                assert_eq!(next_digit(&b, from.min(b.len())), want.or(None), "{b:?} from {from}");
+                assert_eq!(
+                    next_digit(&b, from.min(b.len())),
+                    want.or(None),
+                    "{b:?} from {from}"
+                );
             }
         }
     }
@@ -181,11 +200,18 @@ mod tests {
     #[test]
     fn digit_spans_match_one_span_per_digit_merged() {
         for seed in 0..300 {
-            let sparse = bytes(seed, (seed as usize * 31) % 700, b"abcdefghijklmnopqrstuvwxyz 7");
+            let sparse = bytes(
+                seed,
+                (seed as usize * 31) % 700,
+                b"abcdefghijklmnopqrstuvwxyz 7",
+            );
             let dense = bytes(seed, (seed as usize * 31) % 700, b"0123456789,. ab");
             for b in [sparse, dense] {
                 for (back, max_len) in [(0, 0), (3, 4), (3, 128), (1, 20)] {
-                    assert_eq!(digit_spans(&b, back, max_len), spans_reference(&b, back, max_len));
+                    assert_eq!(
+                        digit_spans(&b, back, max_len),
+                        spans_reference(&b, back, max_len)
+                    );
                 }
             }
         }

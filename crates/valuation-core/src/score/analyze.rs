@@ -88,7 +88,11 @@ pub fn analyze(
         kind: input.kind,
         encoding: input.encoding,
         invalid_bytes: input.invalid_bytes as u64,
-        chars: if input.ascii { text.len() } else { text.chars().count() } as u64,
+        chars: if input.ascii {
+            text.len()
+        } else {
+            text.chars().count()
+        } as u64,
         units,
         duplicate_units: duplicates,
         sampled_units: sample.len() as u64,

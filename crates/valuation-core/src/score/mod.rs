@@ -209,7 +209,7 @@ pub fn embed(
         model: ModelRef {
             id: options.model_id.clone(),
             weights_sha256: embedder.info().weights_sha256.clone(),
-                    precision: embedder.info().precision,
+            precision: embedder.info().precision,
         },
         units: embedder.embed(&analysis.sample_texts())?,
         domain: embedder.embed(&domain_targets(options))?,
@@ -228,9 +228,14 @@ mod tests {
         let own = report(analyze(bytes, &options).expect("analyze"));
         let digest = crate::embed::sha256_hex(bytes).to_ascii_uppercase();
         let hosted = report(analyze_hashed(bytes, &options, Some(&digest)).expect("analyze"));
-        assert_eq!(own, hosted, "the digest is stored lowercase, as computed here");
+        assert_eq!(
+            own, hosted,
+            "the digest is stored lowercase, as computed here"
+        );
         for bad in ["", "abc", &"g".repeat(64), &"a".repeat(65)] {
-            let e = analyze_hashed(bytes, &options, Some(bad)).err().expect("refused");
+            let e = analyze_hashed(bytes, &options, Some(bad))
+                .err()
+                .expect("refused");
             assert_eq!(e.code(), "invalid_option", "{bad:?}");
         }
     }

@@ -130,7 +130,9 @@ fn special_split(s: &str) -> Option<usize> {
     // per word of the measured text).
     let maybe = s.contains(['.', '\'', '’'])
         || s.len() >= 2 && s.as_bytes()[s.len() - 2..].eq_ignore_ascii_case(b"nt")
-        || ["cannot", "gonna", "gotta"].iter().any(|w| s.eq_ignore_ascii_case(w));
+        || ["cannot", "gonna", "gotta"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w));
     if !maybe {
         return None;
     }

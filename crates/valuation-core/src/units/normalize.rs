@@ -94,7 +94,8 @@ impl Normalizer {
             .position(|&b| !IS_ASCII_ALNUM[b as usize])
             .unwrap_or(bytes.len());
         self.space_if_pending();
-        self.out.extend(bytes[..n].iter().map(u8::to_ascii_lowercase));
+        self.out
+            .extend(bytes[..n].iter().map(u8::to_ascii_lowercase));
         n
     }
 
@@ -103,7 +104,8 @@ impl Normalizer {
             if lower.is_alphanumeric() {
                 self.space_if_pending();
                 let mut utf8 = [0; 4];
-                self.out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                self.out
+                    .extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
             } else {
                 self.pending_space = true;
             }
@@ -193,7 +195,11 @@ pub(super) mod tests {
                 }
                 n.push(p);
             }
-            assert_eq!(n.as_bytes(), normalize_reference(&pieces.join(" ")).as_bytes(), "{case:?}");
+            assert_eq!(
+                n.as_bytes(),
+                normalize_reference(&pieces.join(" ")).as_bytes(),
+                "{case:?}"
+            );
         }
     }
 }

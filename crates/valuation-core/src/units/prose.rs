@@ -102,7 +102,11 @@ impl Scan {
     fn start_word(&mut self, at: usize) {
         if !self.in_word {
             self.in_word = true;
-            self.words.push(Word { start: at, end: at, norm_at: self.norm.len() });
+            self.words.push(Word {
+                start: at,
+                end: at,
+                norm_at: self.norm.len(),
+            });
         }
     }
 
@@ -119,7 +123,13 @@ impl Scan {
         let norm = self.norm.as_bytes();
         if self.words.len() <= MAX_UNIT_WORDS {
             if let (Some(first), Some(last)) = (self.words.first(), self.words.last()) {
-                unit(&ProseUnit { source: &text[first.start..last.end], window: false }, norm);
+                unit(
+                    &ProseUnit {
+                        source: &text[first.start..last.end],
+                        window: false,
+                    },
+                    norm,
+                );
             }
         } else {
             for (k, window) in self.words.chunks(MAX_UNIT_WORDS).enumerate() {
@@ -130,7 +140,13 @@ impl Scan {
                 if let [b' ', rest @ ..] = span {
                     span = rest;
                 }
-                unit(&ProseUnit { source: &text[first.start..last.end], window: true }, span);
+                unit(
+                    &ProseUnit {
+                        source: &text[first.start..last.end],
+                        window: true,
+                    },
+                    span,
+                );
             }
         }
         self.words.clear();
@@ -161,9 +177,17 @@ mod tests {
         let mut units = Vec::new();
         prose_units(text, |u, norm| units.push((u.render(), norm.to_vec())));
         let want = prose_units_reference(text);
-        assert_eq!(units.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(), want, "{text:?}");
+        assert_eq!(
+            units.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+            want,
+            "{text:?}"
+        );
         for (rendered, norm) in &units {
-            assert_eq!(*norm, normalize_reference(rendered).into_bytes(), "{rendered:?}");
+            assert_eq!(
+                *norm,
+                normalize_reference(rendered).into_bytes(),
+                "{rendered:?}"
+            );
         }
     }
 

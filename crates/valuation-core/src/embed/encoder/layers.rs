@@ -32,7 +32,11 @@ impl Linear {
                     wq.extend_from_slice(&q);
                     scales.extend_from_slice(&s);
                 }
-                _ => return Err(EmbedError::InvalidWeights("mixed f32 and int8 parts".into())),
+                _ => {
+                    return Err(EmbedError::InvalidWeights(
+                        "mixed f32 and int8 parts".into(),
+                    ))
+                }
             }
         }
         Ok(if int8 {

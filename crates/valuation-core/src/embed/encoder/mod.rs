@@ -13,8 +13,8 @@ pub mod quantize;
 mod tensors;
 
 pub use config::BertConfig;
-pub use profile::{Op, Profile};
 pub(crate) use profile::Profiler;
+pub use profile::{Op, Profile};
 pub use tensors::INT8_FORMAT;
 
 use crate::embed::{EmbedError, Precision};
@@ -88,22 +88,42 @@ impl Encoder {
         let words = t.matrix("embeddings.word_embeddings.weight", config.vocab_size, h)?;
         let embeddings = Embeddings {
             words,
-            positions: t.f32("embeddings.position_embeddings.weight", &[config.max_position_embeddings, h])?,
-            token_type: t.f32("embeddings.token_type_embeddings.weight", &[config.type_vocab_size, h])?[..h].to_vec(),
+            positions: t.f32(
+                "embeddings.position_embeddings.weight",
+                &[config.max_position_embeddings, h],
+            )?,
+            token_type: t.f32(
+                "embeddings.token_type_embeddings.weight",
+                &[config.type_vocab_size, h],
+            )?[..h]
+                .to_vec(),
             norm: norm("embeddings.LayerNorm")?,
         };
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for l in 0..config.num_hidden_layers {
             let p = format!("encoder.layer.{l}");
-            let linear = |names: &[&str], n: usize, k: usize, which: usize| -> Result<Linear, EmbedError> {
-                let mut parts = Vec::new();
-                for name in names {
-                    parts.push((t.matrix(&format!("{p}.{name}.weight"), n, k)?, t.f32(&format!("{p}.{name}.bias"), &[n])?));
-                }
-                Linear::fuse(parts, k, t.activation_max().map_or(0, |a| a[which]))
-            };
+            let linear =
+                |names: &[&str], n: usize, k: usize, which: usize| -> Result<Linear, EmbedError> {
+                    let mut parts = Vec::new();
+                    for name in names {
+                        parts.push((
+                            t.matrix(&format!("{p}.{name}.weight"), n, k)?,
+                            t.f32(&format!("{p}.{name}.bias"), &[n])?,
+                        ));
+                    }
+                    Linear::fuse(parts, k, t.activation_max().map_or(0, |a| a[which]))
+                };
             layers.push(Layer {
-                qkv: linear(&["attention.self.query", "attention.self.key", "attention.self.value"], h, h, 0)?,
+                qkv: linear(
+                    &[
+                        "attention.self.query",
+                        "attention.self.key",
+                        "attention.self.value",
+                    ],
+                    h,
+                    h,
+                    0,
+                )?,
                 attn_out: linear(&["attention.output.dense"], h, h, 1)?,
                 norm1: norm(&format!("{p}.attention.output.LayerNorm"))?,
                 ffn_in: linear(&["intermediate.dense"], i, h, 2)?,
@@ -120,7 +140,11 @@ impl Encoder {
             },
             embeddings,
             layers,
-            precision: if t.is_int8() { Precision::Int8 } else { Precision::F32 },
+            precision: if t.is_int8() {
+                Precision::Int8
+            } else {
+                Precision::F32
+            },
         })
     }
 
@@ -143,7 +167,10 @@ impl Encoder {
         let mut out = Vec::with_capacity(texts.len());
         let mut row = 0;
         for t in texts {
-            out.push(super::pooling::mean_l2(&s.x[row * h..(row + t.len()) * h], h));
+            out.push(super::pooling::mean_l2(
+                &s.x[row * h..(row + t.len()) * h],
+                h,
+            ));
             row += t.len();
         }
         s.mark(Op::Pooling);
@@ -166,7 +193,11 @@ impl Encoder {
                     }
                 }
                 let row = &mut s.x[start..];
-                for ((v, p), ty) in row.iter_mut().zip(&e.positions[pos * h..]).zip(&e.token_type) {
+                for ((v, p), ty) in row
+                    .iter_mut()
+                    .zip(&e.positions[pos * h..])
+                    .zip(&e.token_type)
+                {
                     *v = (*v + p) + ty;
                 }
                 math::layer_norm(row, &e.norm.gamma, &e.norm.beta, self.dims.eps);
@@ -181,7 +212,12 @@ impl Encoder {
         resize(&mut s.ctx, m * h);
         let mut row = 0;
         for t in texts {
-            self.attention(&s.qkv[row * 3 * h..(row + t.len()) * 3 * h], &mut s.ctx[row * h..(row + t.len()) * h], t.len(), &mut s.scores);
+            self.attention(
+                &s.qkv[row * 3 * h..(row + t.len()) * 3 * h],
+                &mut s.ctx[row * h..(row + t.len()) * h],
+                t.len(),
+                &mut s.scores,
+            );
             row += t.len();
         }
         s.mark(Op::Attention);

@@ -61,7 +61,11 @@ pub(crate) struct Profiler {
 
 impl Profiler {
     pub fn new(clock: fn() -> f64) -> Self {
-        Profiler { clock, last: clock(), totals: [0.0; Op::ALL.len()] }
+        Profiler {
+            clock,
+            last: clock(),
+            totals: [0.0; Op::ALL.len()],
+        }
     }
 
     /// Charges the time since the previous mark to `op`.
@@ -76,7 +80,13 @@ impl Profiler {
     }
 
     pub fn finish(&self) -> Profile {
-        let ms: Vec<(String, f64)> = Op::ALL.iter().map(|&op| (op.name().to_string(), self.totals[op as usize])).collect();
-        Profile { total_ms: ms.iter().map(|(_, v)| v).sum(), ms }
+        let ms: Vec<(String, f64)> = Op::ALL
+            .iter()
+            .map(|&op| (op.name().to_string(), self.totals[op as usize]))
+            .collect();
+        Profile {
+            total_ms: ms.iter().map(|(_, v)| v).sum(),
+            ms,
+        }
     }
 }

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::tensors::{format_bits, Matrix, Tensors, ACTIVATION_BITS_KEY, FORMAT_KEY, INT8_FORMAT, SCALE_SUFFIX};
+use super::tensors::{
+    format_bits, Matrix, Tensors, ACTIVATION_BITS_KEY, FORMAT_KEY, INT8_FORMAT, SCALE_SUFFIX,
+};
 use super::BertConfig;
 use crate::embed::{sha256_hex, EmbedError};
 
@@ -27,23 +29,44 @@ pub fn quantize_weights(config_json: &[u8], weights: &[u8]) -> Result<Vec<u8>, E
     let config = BertConfig::parse(config_json)?;
     let t = Tensors::parse(weights)?;
     if t.is_int8() {
-        return Err(EmbedError::InvalidWeights("these weights are already int8".into()));
+        return Err(EmbedError::InvalidWeights(
+            "these weights are already int8".into(),
+        ));
     }
     let (h, i) = (config.hidden_size, config.intermediate_size);
     let mut out: BTreeMap<String, (Vec<usize>, Data)> = BTreeMap::new();
     let mut copy = |name: &str, shape: &[usize]| -> Result<(), EmbedError> {
-        out.insert(name.to_string(), (shape.to_vec(), Data::F32(t.f32(name, shape)?)));
+        out.insert(
+            name.to_string(),
+            (shape.to_vec(), Data::F32(t.f32(name, shape)?)),
+        );
         Ok(())
     };
-    copy("embeddings.position_embeddings.weight", &[config.max_position_embeddings, h])?;
-    copy("embeddings.token_type_embeddings.weight", &[config.type_vocab_size, h])?;
+    copy(
+        "embeddings.position_embeddings.weight",
+        &[config.max_position_embeddings, h],
+    )?;
+    copy(
+        "embeddings.token_type_embeddings.weight",
+        &[config.type_vocab_size, h],
+    )?;
     for p in ["weight", "bias"] {
         copy(&format!("embeddings.LayerNorm.{p}"), &[h])?;
     }
-    let mut linear = vec![("embeddings.word_embeddings".to_string(), config.vocab_size, h, false)];
+    let mut linear = vec![(
+        "embeddings.word_embeddings".to_string(),
+        config.vocab_size,
+        h,
+        false,
+    )];
     for l in 0..config.num_hidden_layers {
         let p = format!("encoder.layer.{l}");
-        for name in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
+        for name in [
+            "attention.self.query",
+            "attention.self.key",
+            "attention.self.value",
+            "attention.output.dense",
+        ] {
             linear.push((format!("{p}.{name}"), h, h, true));
         }
         linear.push((format!("{p}.intermediate.dense"), i, h, true));
@@ -60,9 +83,18 @@ pub fn quantize_weights(config_json: &[u8], weights: &[u8]) -> Result<Vec<u8>, E
         };
         let (q, scales) = quantize_per_row(&w, cols);
         out.insert(format!("{name}.weight"), (vec![rows, cols], Data::I8(q)));
-        out.insert(format!("{name}.weight{SCALE_SUFFIX}"), (vec![rows], Data::F32(scales)));
+        out.insert(
+            format!("{name}.weight{SCALE_SUFFIX}"),
+            (vec![rows], Data::F32(scales)),
+        );
         if has_bias {
-            out.insert(format!("{name}.bias"), (vec![rows], Data::F32(t.f32(&format!("{name}.bias"), &[rows])?)));
+            out.insert(
+                format!("{name}.bias"),
+                (
+                    vec![rows],
+                    Data::F32(t.f32(&format!("{name}.bias"), &[rows])?),
+                ),
+            );
         }
     }
     Ok(write_safetensors(&out, &sha256_hex(weights)))
@@ -73,7 +105,9 @@ pub fn quantize_per_row(w: &[f32], cols: usize) -> (Vec<i8>, Vec<f32>) {
     let mut q = Vec::with_capacity(w.len());
     let mut scales = Vec::with_capacity(w.len() / cols.max(1));
     for row in w.chunks_exact(cols.max(1)) {
-        let max = row.iter().fold(0f32, |m, v| if v.abs() > m { v.abs() } else { m });
+        let max = row
+            .iter()
+            .fold(0f32, |m, v| if v.abs() > m { v.abs() } else { m });
         if !(max > 0.0) || !max.is_finite() {
             q.extend(std::iter::repeat_n(0i8, row.len()));
             scales.push(0.0);
@@ -93,19 +127,26 @@ pub fn quantize_per_row(w: &[f32], cols: usize) -> (Vec<i8>, Vec<f32>) {
     (q, scales)
 }
 
-fn write_safetensors(tensors: &BTreeMap<String, (Vec<usize>, Data)>, source_sha256: &str) -> Vec<u8> {
+fn write_safetensors(
+    tensors: &BTreeMap<String, (Vec<usize>, Data)>,
+    source_sha256: &str,
+) -> Vec<u8> {
     let mut header = serde_json::Map::new();
     let mut meta = serde_json::Map::new();
     meta.insert(FORMAT_KEY.into(), INT8_FORMAT.into());
     meta.insert("source_sha256".into(), source_sha256.into());
-    meta.insert(ACTIVATION_BITS_KEY.into(), format_bits(&ACTIVATION_BITS).into());
+    meta.insert(
+        ACTIVATION_BITS_KEY.into(),
+        format_bits(&ACTIVATION_BITS).into(),
+    );
     header.insert("__metadata__".into(), meta.into());
     let mut data = Vec::new();
     for (name, (shape, d)) in tensors {
         let start = data.len();
         let dtype = match d {
             Data::F32(v) => {
-                v.iter().for_each(|x| data.extend_from_slice(&x.to_le_bytes()));
+                v.iter()
+                    .for_each(|x| data.extend_from_slice(&x.to_le_bytes()));
                 "F32"
             }
             Data::I8(v) => {

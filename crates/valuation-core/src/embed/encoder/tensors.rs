@@ -49,7 +49,11 @@ impl<'a> Tensors<'a> {
         } else {
             "bert."
         };
-        Ok(Tensors { inner, prefix, int8 })
+        Ok(Tensors {
+            inner,
+            prefix,
+            int8,
+        })
     }
 
     pub fn is_int8(&self) -> bool {
@@ -61,14 +65,21 @@ impl<'a> Tensors<'a> {
         self.int8
     }
 
-    fn view(&self, name: &str, shape: &[usize]) -> Result<safetensors::tensor::TensorView<'a>, EmbedError> {
+    fn view(
+        &self,
+        name: &str,
+        shape: &[usize],
+    ) -> Result<safetensors::tensor::TensorView<'a>, EmbedError> {
         let full = format!("{}{name}", self.prefix);
         let view = self
             .inner
             .tensor(&full)
             .map_err(|_| invalid(format!("missing tensor {full}")))?;
         if view.shape() != shape {
-            return Err(invalid(format!("{full} has shape {:?}, expected {shape:?}", view.shape())));
+            return Err(invalid(format!(
+                "{full} has shape {:?}, expected {shape:?}",
+                view.shape()
+            )));
         }
         Ok(view)
     }
@@ -77,7 +88,10 @@ impl<'a> Tensors<'a> {
     pub fn f32(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, EmbedError> {
         let view = self.view(name, shape)?;
         if view.dtype() != Dtype::F32 {
-            return Err(invalid(format!("{name} is {:?}, expected F32", view.dtype())));
+            return Err(invalid(format!(
+                "{name} is {:?}, expected F32",
+                view.dtype()
+            )));
         }
         Ok(view
             .data()
@@ -93,32 +107,46 @@ impl<'a> Tensors<'a> {
         }
         let view = self.view(name, &[rows, cols])?;
         if view.dtype() != Dtype::I8 {
-            return Err(invalid(format!("{name} is {:?}, expected I8", view.dtype())));
+            return Err(invalid(format!(
+                "{name} is {:?}, expected I8",
+                view.dtype()
+            )));
         }
         let q: Vec<i8> = view.data().iter().map(|&b| b as i8).collect();
         if q.contains(&i8::MIN) {
-            return Err(invalid(format!("{name} holds -128; quantised weights are in -127..=127")));
+            return Err(invalid(format!(
+                "{name} holds -128; quantised weights are in -127..=127"
+            )));
         }
         let scales = self.f32(&format!("{name}{SCALE_SUFFIX}"), &[rows])?;
         if scales.iter().any(|s| !s.is_finite() || *s < 0.0) {
-            return Err(invalid(format!("{name}{SCALE_SUFFIX} holds a negative or non-finite scale")));
+            return Err(invalid(format!(
+                "{name}{SCALE_SUFFIX} holds a negative or non-finite scale"
+            )));
         }
         Ok(Matrix::I8 { q, scales })
     }
 }
 
 fn parse_bits(value: Option<&String>) -> Result<ActivationMax, EmbedError> {
-    let value = value.ok_or_else(|| invalid(format!("the int8 file has no {ACTIVATION_BITS_KEY}")))?;
+    let value =
+        value.ok_or_else(|| invalid(format!("the int8 file has no {ACTIVATION_BITS_KEY}")))?;
     let bits: Vec<&str> = value.split(',').collect();
     let mut out = [0u8; 4];
     if bits.len() != out.len() {
-        return Err(invalid(format!("{ACTIVATION_BITS_KEY} must list 4 widths, got {value:?}")));
+        return Err(invalid(format!(
+            "{ACTIVATION_BITS_KEY} must list 4 widths, got {value:?}"
+        )));
     }
     for (o, b) in out.iter_mut().zip(bits) {
         *o = match b.trim() {
             "8" => 255,
             "7" => 127,
-            _ => return Err(invalid(format!("{ACTIVATION_BITS_KEY}: widths are 8 or 7, got {value:?}"))),
+            _ => {
+                return Err(invalid(format!(
+                    "{ACTIVATION_BITS_KEY}: widths are 8 or 7, got {value:?}"
+                )))
+            }
         };
     }
     Ok(out)
