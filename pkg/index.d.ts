@@ -39,7 +39,8 @@ export interface ModelSource {
    * the package's own files for int8, the Hugging Face hub for f32. */
   baseUrl?: string;
   files?: { config?: string; tokenizer?: string; weights?: string; int8Weights?: string };
-  /** Lowercase hex SHA-256 per file; a mismatch is `weights_hash_mismatch` and nothing is cached. */
+  /** Lowercase hex SHA-256 per file (the default model's are built in): weights that do not match
+   * are `weights_hash_mismatch`, the other files `model_fetch_failed`; nothing is cached then. */
   sha256?: { config?: string; tokenizer?: string; weights?: string; int8Weights?: string };
   /** Cache Storage name. */
   cacheName?: string;
