@@ -71,3 +71,50 @@ test('easy mistakes get typed errors that say what to do', async () => {
   valuator.dispose(); // twice is harmless
   assert.throws(() => valuator.valuate(bytes), (e) => e.code === 'disposed');
 });
+
+test('fetch-model writes a checked model folder from the package, a URL or a folder, and nothing on a bad source', async () => {
+  assert.ok(modelDir, 'VALUATION_MODEL_DIR is not set (tests/pkg/run.sh sets it)');
+  const { spawnSync } = await import('node:child_process');
+  const { OUT, startServer } = await import('./harness.mjs');
+  const bin = path.join(import.meta.dirname, 'node_modules/.bin/dataunion-valuation');
+  const run = (...args) => spawnSync(bin, args, { encoding: 'utf8' });
+  const sha = async (file) => (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const { DEFAULT_MODEL: MODEL_SPEC } = await import('@dataunion/valuation');
+  const fresh = (name) => {
+    const dir = path.join(OUT, 'fetch-model', name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return dir;
+  };
+  const emptyHost = fresh('empty-host');
+  fs.mkdirSync(emptyHost, { recursive: true });
+  const { server, base } = await startServer('fetch-model', { '/model': modelDir, '/spa': `${emptyHost}@spa` });
+  try {
+    // From the package's own copy: no network at all.
+    const own = fresh('own');
+    let r = run('fetch-model', own);
+    assert.equal(r.status, 0, r.stderr);
+    for (const role of ['config', 'tokenizer', 'int8Weights']) {
+      assert.equal(await sha(path.join(own, MODEL_SPEC.files[role])), MODEL_SPEC.sha256[role], role);
+    }
+    assert.match(r.stdout, /createValuator\(\{ model: \{ baseUrl: '\/model\/' \} \}\)/);
+
+    // From a URL, f32.
+    const f32 = fresh('f32');
+    r = run('fetch-model', f32, '--precision', 'f32', '--from', `${base}/model/`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(await sha(path.join(f32, 'model.safetensors')), MODEL_SPEC.sha256.weights);
+
+    // From a host that answers every path with an HTML page: refused, nothing written.
+    const bad = fresh('bad');
+    r = run('fetch-model', bad, '--from', `${base}/spa/`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /config\.json: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/);
+    assert.deepEqual(fs.readdirSync(bad), [], 'no file, not even a partial one');
+
+    r = run('fetch-modle', bad);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /unknown command fetch-modle\nusage:/);
+  } finally {
+    server.kill();
+  }
+});

@@ -1,5 +1,5 @@
 //! What a failed submit means, from PostgREST's answer (status + `code`, never the message text,
-//! which differs between PostgREST and PostgreSQL versions; /work/shared/notes/supabase-rest.md §1.3).
+//! which differs between PostgREST and PostgreSQL versions; the shared notes, `supabase-rest.md` §1.3).
 
 use std::time::Duration;
 

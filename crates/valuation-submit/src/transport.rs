@@ -1,7 +1,7 @@
 //! The two things the client needs from its platform: one HTTP exchange and a pause.
 //!
-//! Natively they are a blocking socket and `thread::sleep` (crate::native); in a browser they will
-//! be `fetch` and a JS timer (crates/valuation-wasm). The retry loop and the error mapping are
+//! Natively they are a blocking socket and `thread::sleep` (crate::native); in a browser they are
+//! `fetch` and a JS timer (crates/valuation-wasm/src/submit). The retry loop and the error mapping are
 //! written once, over these traits.
 //!
 //! The traits use `async fn` without a `Send` bound on purpose: a browser's futures wrap JS
