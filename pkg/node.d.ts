@@ -41,6 +41,43 @@ export declare function createNodeValuator(options?: {
   expectedWeightsSha256?: string | null;
 }): Promise<NodeValuator>;
 
+/**
+ * The asynchronous valuator (recommended under Node): the browser's pool on worker_threads, so
+ * valuing never blocks the event loop; every file's texts are spread over the idle threads; the
+ * reports are those of the browser and of `createNodeValuator`. Call `dispose()` when done (the
+ * threads keep the process alive).
+ */
+export declare function createValuator(options?: {
+  /** Default `'int8'`. */
+  precision?: Precision;
+  /** Default: the CLI's model cache (`defaultModelDir()`) when it holds the weights, else (int8)
+   * the package's own files. */
+  modelDir?: string;
+  /** Threads, each with its own copy of the model. `'auto'`: one per core, at most 4. Default 1. */
+  workers?: number | 'auto';
+  batchSize?: number;
+  wasm?: WasmBuild;
+  expectedWeightsSha256?: string | null;
+}): Promise<AsyncNodeValuator>;
+
+export interface AsyncNodeValuator {
+  /** A string is valued as the UTF-8 text of a file. */
+  valuate(
+    input: Uint8Array | ArrayBuffer | ArrayBufferView | string,
+    options?: Omit<NodeValuateOptions, 'model'> & {
+      signal?: AbortSignal;
+      onProgress?: (progress: import('./index.js').ValuationProgress) => void;
+    },
+  ): Promise<Report>;
+  ready(): Promise<import('./index.js').ModelInfo>;
+  stats(): Promise<{ workers: number; wasmBytes: number[]; textsEmbedded: number[] }>;
+  readonly pending: number;
+  dispose(): void;
+}
+
+/** The CLI's model cache folder when it holds the precision's files, else undefined. */
+export declare function defaultModelDir(precision?: Precision): string | undefined;
+
 export declare function verify(
   bytes: Uint8Array,
   report: unknown,

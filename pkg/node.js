@@ -3,13 +3,17 @@
 // No browser API is touched; the wasm and the model are read from disk when first needed.
 
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValuationError, fromWire, toWire } from './errors.js';
 import { DEFAULT_MODEL, checkPrecision } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
-import { pickVariant } from './simd.js';
+import { Pool } from './pool.js';
+import { checkBuild, pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
@@ -144,6 +148,79 @@ function bytesOf(input) {
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new ValuationError('invalid_argument', 'valuate() takes a Uint8Array, Buffer, ArrayBuffer or string');
+}
+
+/**
+ * The CLI's model cache (`scripts/fetch-model.sh`, `valuation`): `$VALUATION_CACHE`, else
+ * `$XDG_CACHE_HOME/dataunion-valuation`, else `~/.cache/dataunion-valuation`, then
+ * `models/all-MiniLM-L6-v2`. Used when it holds the precision's weights; int8 otherwise comes from
+ * the package's own copy.
+ */
+export function defaultModelDir(precision = 'int8') {
+  const cache = process.env.VALUATION_CACHE
+    ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'dataunion-valuation');
+  const dir = path.join(cache, 'models', 'all-MiniLM-L6-v2');
+  const files = DEFAULT_MODEL.files;
+  const usable = existsSync(path.join(dir, files.config))
+    && (existsSync(path.join(dir, files.weights)) || (precision === 'int8' && existsSync(path.join(dir, files.int8Weights))));
+  return usable ? dir : undefined;
+}
+
+/** A worker_threads thread running the package's worker, with the Web Worker interface the pool uses. */
+function spawnThread() {
+  const thread = new Worker(new URL('./node-worker.js', import.meta.url));
+  const worker = {
+    onmessage: null,
+    onerror: null,
+    postMessage: (message, transfer) => thread.postMessage(message, transfer),
+    terminate: () => thread.terminate(),
+  };
+  thread.on('message', (data) => worker.onmessage?.({ data }));
+  thread.on('error', (e) => worker.onerror?.({ message: e?.message ?? String(e), preventDefault() {} }));
+  return worker;
+}
+
+/**
+ * The asynchronous valuator: the browser's pool on worker_threads (a queue of files, every file's
+ * texts spread over the idle threads, progress, AbortSignal, the same reports), so valuing never
+ * blocks the event loop. The model is read once here (default: `defaultModelDir()`, else the
+ * package's int8 copy) and each thread gets its bytes. See node.d.ts.
+ */
+export async function createValuator({ modelDir, precision = 'int8', batchSize = 8, workers = 1, expectedWeightsSha256, wasm: requested = 'auto' } = {}) {
+  checkPrecision(precision);
+  const loaded = await loadWasm(checkBuild(requested));
+  const dir = modelDir ?? defaultModelDir(precision);
+  const { config, tokenizer, weights } = await readModel(loaded.glue, dir, precision);
+  const wasmFile = path.join(here, loaded.variant === 'relaxed-simd' ? 'web-relaxed' : 'web', 'valuation_wasm_bg.wasm');
+  const wasmModule = await WebAssembly.compile(await readFile(wasmFile));
+  const pinned = DEFAULT_MODEL.sha256[precision === 'int8' ? 'int8Weights' : 'weights'];
+  const wanted = workers === 'auto' ? Math.min(os.availableParallelism?.() ?? os.cpus().length, 4) : workers;
+  const pool = new Pool({
+    size: Math.max(1, Math.min(Math.floor(wanted) || 1, 16)),
+    spawn: spawnThread,
+    model: { id: DEFAULT_MODEL.id, precision },
+    embed: { batch_size: batchSize, expected_weights_sha256: expectedWeightsSha256 === undefined ? pinned : expectedWeightsSha256 },
+    wasm: loaded.variant,
+    init: { wasmModule, files: { config, tokenizer, weights, model: { id: DEFAULT_MODEL.id, precision } } },
+  });
+  await pool.ready();
+  return {
+    valuate: (input, options = {}) => {
+      let bytes;
+      try {
+        bytes = bytesOf(input);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return pool.submit(bytes, options);
+    },
+    ready: () => pool.ready(),
+    stats: () => pool.stats(),
+    get pending() {
+      return pool.queue.length + pool.slots.filter((s) => s.job).length;
+    },
+    dispose: () => pool.dispose(),
+  };
 }
 
 /** JSON with sorted keys: equal for equal reports whatever the key order they arrived in. */

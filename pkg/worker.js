@@ -5,7 +5,8 @@
 // vectors back in order ('vectors'); vectors do not depend on how texts are batched, so the
 // report is the same whatever the worker count.
 // Protocol (all messages plain objects):
-//   in:  {type:'init', model, embed, wasm}  {type:'valuate', id, blob, options, datasetRef, crash}
+//   in:  {type:'init', model, embed, wasm, wasmModule?, files?}
+//        {type:'valuate', id, blob, options, datasetRef, crash}
 //        {type:'vectors', id, vectors}  {type:'embed', id, chunk, texts}
 //        {type:'cancel', id}  {type:'stats'}
 //        {type:'record', id, report, datasetId}  {type:'submit', id, config, records, accessToken}
@@ -32,13 +33,15 @@ const SLICE_BYTES = 4 << 20;
 let wasmReady = null;
 let variant = null;
 let Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords;
-function loadWasm(requested) {
+// `module`: the build's compiled WebAssembly.Module when the host has it (Node's worker_threads,
+// where the glue cannot fetch a file: URL); else the glue fetches the .wasm next to it.
+function loadWasm(requested, module) {
   if (!wasmReady) {
     wasmReady = Promise.resolve().then(() => {
       variant = pickVariant(requested);
       const glue = variant === 'relaxed-simd' ? relaxedBuild : simd128Build;
       ({ Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords } = glue);
-      return glue.default();
+      return glue.default(module ? { module_or_path: module } : undefined);
     });
   }
   return wasmReady;
@@ -69,7 +72,7 @@ self.onmessage = async ({ data }) => {
   }
   let wasm;
   try {
-    wasm = await loadWasm(data.type === 'init' ? data.wasm : undefined);
+    wasm = await loadWasm(data.type === 'init' ? data.wasm : undefined, data.wasmModule);
   } catch (e) {
     // Otherwise an unhandled rejection: the page would wait forever.
     const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
@@ -99,9 +102,10 @@ async function reply(id, fn) {
   }
 }
 
-async function start({ model, embed }) {
+async function start({ model, embed, files: given }) {
   try {
-    const files = await loadModel(model, (p) => self.postMessage({ type: 'model-progress', ...p }));
+    // Under Node the model's bytes come with the message (read once from a folder).
+    const files = given ?? await loadModel(model, (p) => self.postMessage({ type: 'model-progress', ...p }));
     embedder = new Embedder(files.config, files.tokenizer, files.weights, { ...embed, precision: files.model.precision });
     self.postMessage({ type: 'ready', model: { id: files.model.id, precision: embedder.precision, weightsSha256: embedder.weightsSha256, dim: embedder.dim, wasm: variant } });
   } catch (e) {

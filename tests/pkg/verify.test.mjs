@@ -118,3 +118,43 @@ test('fetch-model writes a checked model folder from the package, a URL or a fol
     server.kill();
   }
 });
+
+test('the async Node valuator: worker_threads, the sync report, progress, cancel, two threads on one file', async () => {
+  assert.ok(modelDir, 'VALUATION_MODEL_DIR is not set (tests/pkg/run.sh sets it)');
+  const { createValuator, createNodeValuator } = await import('@dataunion/valuation/node');
+  const bytes = fs.readFileSync(path.join(ROOT, 'tests/data/score/speech.txt'));
+  const sync = await createNodeValuator({ modelDir });
+  const want = sync.valuate(bytes, { domain: DOMAIN });
+  sync.dispose();
+
+  // No modelDir: the CLI's cache (or the package's own int8 files), as a newcomer would start.
+  const valuator = await createValuator({ workers: 2 });
+  try {
+    const progress = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const report = await valuator.valuate(bytes, { domain: DOMAIN, onProgress: (p) => progress.push(p) });
+    clearInterval(timer);
+    assert.deepEqual(report, want, 'the same report as the synchronous valuator');
+    assert.ok(ticks > 3, `the event loop stayed free while valuing (${ticks} timer ticks)`);
+    const fractions = progress.map((p) => p.fraction);
+    assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), `in order: ${fractions}`);
+    assert.deepEqual(progress.at(-1), { phase: 'done', done: 1, total: 1, fraction: 1 });
+    const stats = await valuator.stats();
+    assert.equal(stats.workers, 2);
+    assert.ok(stats.textsEmbedded.every((n) => n > 0), `both threads embedded part of the file: ${stats.textsEmbedded}`);
+
+    const big = Buffer.concat(Array.from({ length: 20 }, (_, i) => Buffer.concat([bytes, Buffer.from(`\n\n(${i})\n\n`)])));
+    const controller = new AbortController();
+    const cancelled = valuator.valuate(big, {
+      signal: controller.signal,
+      onProgress: (p) => p.phase === 'embed' && p.done > 0 && controller.abort(),
+    });
+    await assert.rejects(cancelled, (e) => e.name === 'AbortError' && e.code === 'aborted');
+    assert.deepEqual(await valuator.valuate(bytes.toString('utf8'), { domain: DOMAIN }), want, 'and the next file goes on');
+    await assert.rejects(valuator.valuate(bytes, { sampleSize: 0 }), (e) => e.code === 'invalid_option');
+  } finally {
+    valuator.dispose();
+  }
+  await assert.rejects(valuator.valuate(bytes), (e) => e.code === 'disposed');
+});
