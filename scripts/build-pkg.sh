@@ -22,6 +22,13 @@ if [[ ${1:-} != --skip-wasm ]]; then
   # RUSTFLAGS, selects it), so the dependencies compile once.
   build "$PWD/pkg/web-relaxed" --features relaxed-simd
 fi
+# wasm-bindgen declares `[Symbol.dispose]()`, which only the esnext.disposable lib types: without
+# this reference an app with the default lib and no @types/node fails its type check (TS2550).
+for d in pkg/web/valuation_wasm.d.ts pkg/web-relaxed/valuation_wasm.d.ts; do
+  if [[ -f $d ]] && ! head -1 "$d" | grep -q 'reference lib="esnext.disposable"'; then
+    printf '/// <reference lib="esnext.disposable" />\n%s\n' "$(cat "$d")" > "$d"
+  fi
+done
 node scripts/package-model.mjs "$(scripts/fetch-model.sh)"
 # wasm-pack's own .gitignore ('*') and package.json would hide the files from npm pack and
 # shadow the real package manifest.

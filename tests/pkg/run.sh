@@ -14,6 +14,8 @@ npm install --silent --no-audit --no-fund --no-save "$tarball"
 
 echo "pkg-tests: tsc --noEmit (the package's types against typecheck.ts)" >&2
 npx tsc -p tsconfig.json
+echo "pkg-tests: tsc --noEmit as a browser app compiles it (default lib, no @types/node, skipLibCheck off)" >&2
+npx tsc -p tsconfig.browser.json
 echo "pkg-tests: browser (headless Chromium)" >&2
 node --test --test-concurrency=1 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
