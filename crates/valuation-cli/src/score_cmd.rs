@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use valuation_core::dataset_ref::{DatasetRef, DatasetRefBuilder};
-use valuation_core::score::{self, Report, ScoreOptions, Sub};
+use valuation_core::score::{self, Report, ScoreOptions, SubHead, SubscoreKind};
 use valuation_core::{EmbedOptions, Embedder, Precision};
 
 use crate::model_dir;
@@ -75,7 +75,7 @@ pub fn run_score(args: &ScoreArgs, model: Option<&Path>, precision: Precision) -
     Ok(())
 }
 
-fn line<D>(name: &str, s: &Option<Sub<D>>) {
+fn line(name: &str, s: Option<SubHead<'_>>) {
     match s {
         Some(s) => {
             let worst = s.thresholds.iter().min_by_key(|t| t.score);
@@ -100,14 +100,9 @@ fn print_readable(path: &Path, r: &Report) {
         f.sampled_units,
         &f.sha256[..16]
     );
-    let s = &r.subscores;
-    line("quality", &s.quality);
-    line("repetition", &s.repetition);
-    line("coherence", &s.coherence);
-    line("structure", &s.structure);
-    line("diversity", &s.diversity);
-    line("novelty", &s.novelty);
-    line("relevance", &s.relevance);
+    for kind in SubscoreKind::ALL {
+        line(kind.name(), r.subscores.get(kind));
+    }
     for reason in &r.reasons {
         println!("  - {reason}");
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use valuation_core::intake::FileKind;
-use valuation_core::score::{Report, Sub, Subscores};
+use valuation_core::score::{Report, SubscoreKind, Subscores};
 
 use crate::validate;
 
@@ -15,16 +15,16 @@ use crate::validate;
 pub const MAX_FLAG_COUNT: u64 = u32::MAX as u64;
 /// The `flags` CHECK: at most 16 flag codes per record.
 pub const MAX_FLAGS: usize = 16;
-/// The `sub_scores` CHECK: only the scorer's sub-score names (valuation-core's `Subscores`).
-pub const SUB_SCORE_NAMES: [&str; 7] = [
-    "quality",
-    "repetition",
-    "coherence",
-    "structure",
-    "diversity",
-    "novelty",
-    "relevance",
-];
+/// The `sub_scores` CHECK: only the scorer's sub-score names (valuation-core's `SubscoreKind`).
+pub const SUB_SCORE_NAMES: [&str; SubscoreKind::ALL.len()] = {
+    let mut names = [""; SubscoreKind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = SubscoreKind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// Exactly the columns a client inserts, serialised to the JSON object PostgREST expects.
 ///
@@ -243,21 +243,10 @@ fn check_flags(flags: &BTreeMap<String, u64>, byte_size: u64) -> Result<(), Reco
 
 /// Every sub-score by name, `null` where it does not apply, so rows have one shape.
 fn sub_scores(s: &Subscores) -> BTreeMap<String, Option<u8>> {
-    fn score<D>(sub: &Option<Sub<D>>) -> Option<u8> {
-        sub.as_ref().map(|s| s.score)
-    }
-    [
-        ("quality", score(&s.quality)),
-        ("repetition", score(&s.repetition)),
-        ("coherence", score(&s.coherence)),
-        ("structure", score(&s.structure)),
-        ("diversity", score(&s.diversity)),
-        ("novelty", score(&s.novelty)),
-        ("relevance", score(&s.relevance)),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect()
+    SubscoreKind::ALL
+        .into_iter()
+        .map(|kind| (kind.name().to_owned(), s.get(kind).map(|h| h.score)))
+        .collect()
 }
 
 /// PII counts (codes as the scorer's own flags spell them) plus the report's flags, code → count.

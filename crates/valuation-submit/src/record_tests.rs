@@ -235,6 +235,30 @@ fn flag_and_sub_score_bounds_match_the_database() {
 }
 
 #[test]
+fn the_database_accepts_exactly_the_scorer_sub_score_names() {
+    // The sub_scores CHECK spells the names out in SQL; it must list exactly SubscoreKind's.
+    let sql = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../supabase/migrations/20261126000002_data_contributions.sql"
+    ))
+    .expect("the contributions migration");
+    let check = sql
+        .split("constraint data_contributions_sub_scores_shape")
+        .nth(1)
+        .and_then(|rest| rest.split("constraint ").next())
+        .expect("the sub_scores CHECK");
+    let mut listed: Vec<&str> = check
+        .split("@.key == \"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    listed.sort_unstable();
+    let mut names = SUB_SCORE_NAMES.to_vec();
+    names.sort_unstable();
+    assert_eq!(listed, names);
+}
+
+#[test]
 fn stored_json_reads_back_to_the_same_record() {
     let record = ContributionRecord::new(parts()).unwrap();
     assert_eq!(

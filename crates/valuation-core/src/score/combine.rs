@@ -5,20 +5,20 @@ use super::report::*;
 use super::subscores::OFF_TOPIC_COSINE;
 
 /// Weights before renormalising over the sub-scores that apply (README: "How the score works").
-pub const PROSE_WEIGHTS: [(&str, f64); 6] = [
-    ("quality", 0.30),
-    ("repetition", 0.20),
-    ("coherence", 0.15),
-    ("diversity", 0.10),
-    ("novelty", 0.15),
-    ("relevance", 0.10),
+pub const PROSE_WEIGHTS: [(SubscoreKind, f64); 6] = [
+    (SubscoreKind::Quality, 0.30),
+    (SubscoreKind::Repetition, 0.20),
+    (SubscoreKind::Coherence, 0.15),
+    (SubscoreKind::Diversity, 0.10),
+    (SubscoreKind::Novelty, 0.15),
+    (SubscoreKind::Relevance, 0.10),
 ];
-pub const TABLE_WEIGHTS: [(&str, f64); 5] = [
-    ("structure", 0.40),
-    ("repetition", 0.20),
-    ("diversity", 0.10),
-    ("novelty", 0.15),
-    ("relevance", 0.15),
+pub const TABLE_WEIGHTS: [(SubscoreKind, f64); 5] = [
+    (SubscoreKind::Structure, 0.40),
+    (SubscoreKind::Repetition, 0.20),
+    (SubscoreKind::Diversity, 0.10),
+    (SubscoreKind::Novelty, 0.15),
+    (SubscoreKind::Relevance, 0.15),
 ];
 
 fn cap(code: &str, limit: u8, reason: String) -> Cap {
@@ -178,54 +178,26 @@ pub fn pii_penalty(a: &Analysis) -> u8 {
 
 /// Sets each sub-score's weight and returns the weighted mean, 0–100 (unrounded).
 pub fn weigh(s: &mut Subscores, prose: bool) -> f64 {
-    let table: &[(&str, f64)] = if prose {
+    let table: &[(SubscoreKind, f64)] = if prose {
         &PROSE_WEIGHTS
     } else {
         &TABLE_WEIGHTS
     };
-    let mut present: Vec<(&str, f64, u8)> = Vec::new();
-    for (name, w) in table {
-        if let Some(score) = score_of(s, name) {
-            present.push((name, *w, score));
-        }
-    }
+    let present: Vec<(SubscoreKind, f64, u8)> = table
+        .iter()
+        .filter_map(|&(kind, w)| s.get(kind).map(|h| (kind, w, h.score)))
+        .collect();
     let total: f64 = present.iter().map(|p| p.1).sum();
     if total == 0.0 {
         return 0.0;
     }
     let mut sum = 0.0;
-    for (name, w, score) in present {
+    for (kind, w, score) in present {
         let share = (w / total * 1e4).round() / 1e4;
-        set_weight(s, name, share);
+        s.set_weight(kind, share);
         sum += w / total * f64::from(score);
     }
     sum
-}
-
-fn score_of(s: &Subscores, name: &str) -> Option<u8> {
-    match name {
-        "quality" => s.quality.as_ref().map(|x| x.score),
-        "repetition" => s.repetition.as_ref().map(|x| x.score),
-        "coherence" => s.coherence.as_ref().map(|x| x.score),
-        "structure" => s.structure.as_ref().map(|x| x.score),
-        "diversity" => s.diversity.as_ref().map(|x| x.score),
-        "novelty" => s.novelty.as_ref().map(|x| x.score),
-        "relevance" => s.relevance.as_ref().map(|x| x.score),
-        _ => None,
-    }
-}
-
-fn set_weight(s: &mut Subscores, name: &str, w: f64) {
-    match name {
-        "quality" => s.quality.iter_mut().for_each(|x| x.weight = w),
-        "repetition" => s.repetition.iter_mut().for_each(|x| x.weight = w),
-        "coherence" => s.coherence.iter_mut().for_each(|x| x.weight = w),
-        "structure" => s.structure.iter_mut().for_each(|x| x.weight = w),
-        "diversity" => s.diversity.iter_mut().for_each(|x| x.weight = w),
-        "novelty" => s.novelty.iter_mut().for_each(|x| x.weight = w),
-        "relevance" => s.relevance.iter_mut().for_each(|x| x.weight = w),
-        _ => {}
-    }
 }
 
 fn worst_rule(t: &[Threshold]) -> Option<&Threshold> {

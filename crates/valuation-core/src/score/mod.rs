@@ -221,6 +221,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn subscore_kinds_are_the_report_keys_in_order() {
+        let empty = Subscores {
+            quality: None,
+            repetition: None,
+            coherence: None,
+            structure: None,
+            diversity: None,
+            novelty: None,
+            relevance: None,
+        };
+        let json = serde_json::to_value(&empty).expect("json");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut names: Vec<&str> = SubscoreKind::ALL.map(SubscoreKind::name).to_vec();
+        names.sort_unstable(); // serde_json's map is ordered by key
+        assert_eq!(keys, names);
+        for kind in SubscoreKind::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.name());
+            assert_eq!(empty.get(kind), None);
+        }
+    }
+
+    #[test]
     fn a_host_computed_sha256_gives_the_same_report_and_a_malformed_one_is_refused() {
         let bytes = b"First paragraph of prose.\n\nA second one, with other words in it.";
         let options = ScoreOptions::default();

@@ -53,6 +53,56 @@ pub struct ModelRef {
     pub precision: crate::embed::Precision,
 }
 
+/// A sub-score by name. Its name is the report's key (the `Subscores` field), a weight table's
+/// entry, a submitted record's `sub_scores` key and the CLI's label: this one list, matched
+/// exhaustively wherever a sub-score is looked up by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SubscoreKind {
+    Quality,
+    Repetition,
+    Coherence,
+    Structure,
+    Diversity,
+    Novelty,
+    Relevance,
+}
+
+impl SubscoreKind {
+    /// Every kind, in the report's order.
+    pub const ALL: [SubscoreKind; 7] = [
+        SubscoreKind::Quality,
+        SubscoreKind::Repetition,
+        SubscoreKind::Coherence,
+        SubscoreKind::Structure,
+        SubscoreKind::Diversity,
+        SubscoreKind::Novelty,
+        SubscoreKind::Relevance,
+    ];
+
+    /// The name (its serde name and the report's key).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SubscoreKind::Quality => "quality",
+            SubscoreKind::Repetition => "repetition",
+            SubscoreKind::Coherence => "coherence",
+            SubscoreKind::Structure => "structure",
+            SubscoreKind::Diversity => "diversity",
+            SubscoreKind::Novelty => "novelty",
+            SubscoreKind::Relevance => "relevance",
+        }
+    }
+}
+
+/// What every sub-score has, whatever its measurements.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubHead<'a> {
+    pub score: u8,
+    pub weight: f64,
+    pub thresholds: &'a [Threshold],
+}
+
 /// Each sub-score is `null` when it does not apply to this file or these options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -64,6 +114,46 @@ pub struct Subscores {
     pub diversity: Option<Sub<Diversity>>,
     pub novelty: Option<Sub<Novelty>>,
     pub relevance: Option<Sub<Relevance>>,
+}
+
+impl Subscores {
+    /// The sub-score of `kind`, if it applies.
+    pub fn get(&self, kind: SubscoreKind) -> Option<SubHead<'_>> {
+        fn head<D>(s: &Option<Sub<D>>) -> Option<SubHead<'_>> {
+            s.as_ref().map(|s| SubHead {
+                score: s.score,
+                weight: s.weight,
+                thresholds: &s.thresholds,
+            })
+        }
+        match kind {
+            SubscoreKind::Quality => head(&self.quality),
+            SubscoreKind::Repetition => head(&self.repetition),
+            SubscoreKind::Coherence => head(&self.coherence),
+            SubscoreKind::Structure => head(&self.structure),
+            SubscoreKind::Diversity => head(&self.diversity),
+            SubscoreKind::Novelty => head(&self.novelty),
+            SubscoreKind::Relevance => head(&self.relevance),
+        }
+    }
+
+    /// Sets the weight of `kind`'s sub-score, if it applies.
+    pub fn set_weight(&mut self, kind: SubscoreKind, weight: f64) {
+        fn set<D>(s: &mut Option<Sub<D>>, weight: f64) {
+            if let Some(s) = s {
+                s.weight = weight;
+            }
+        }
+        match kind {
+            SubscoreKind::Quality => set(&mut self.quality, weight),
+            SubscoreKind::Repetition => set(&mut self.repetition, weight),
+            SubscoreKind::Coherence => set(&mut self.coherence, weight),
+            SubscoreKind::Structure => set(&mut self.structure, weight),
+            SubscoreKind::Diversity => set(&mut self.diversity, weight),
+            SubscoreKind::Novelty => set(&mut self.novelty, weight),
+            SubscoreKind::Relevance => set(&mut self.relevance, weight),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
