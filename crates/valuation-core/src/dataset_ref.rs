@@ -114,7 +114,7 @@ pub fn normalize(mut v: Vec<f32>) -> Vec<f32> {
 
 /// Random-hyperplane signs, from a fixed generator: the same on every platform and run.
 pub fn simhash(embedding: &[f32]) -> [u64; 4] {
-    let mut state = 0x5eed_0f_da7a_u64;
+    let mut state = 0x5e_ed0f_da7a_u64;
     let mut next = move || {
         state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = state;

@@ -138,8 +138,10 @@ pub struct Structure {
 
 impl StructureStats {
     pub fn with_header(names: Vec<String>) -> Self {
-        let mut s = StructureStats::default();
-        s.header_pending = names.iter().any(|n| !n.starts_with("column_"));
+        let mut s = StructureStats {
+            header_pending: names.iter().any(|n| !n.starts_with("column_")),
+            ..StructureStats::default()
+        };
         for n in names.into_iter().take(MAX_COLUMNS) {
             s.column_index(&n);
         }

@@ -4,8 +4,11 @@
 //! in the last bit. These use only +, −, ×, ÷, floor and sqrt, which IEEE 754 defines exactly.
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
-// ln 2 split so that n·LN2_HI is exact for |n| ≤ 128 (Cody–Waite).
+// ln 2 split so that n·LN2_HI is exact for |n| ≤ 128 (Cody–Waite). The digits are the exact
+// values of the split, written out in full on purpose.
+#[allow(clippy::excessive_precision)]
 const LN2_HI: f32 = 0.693_145_751_953_125;
+#[allow(clippy::excessive_precision)]
 const LN2_LO: f32 = 1.428_606_765_330_187e-6;
 
 /// e^x, within 2 ulp of the exact value; 0 below −87, +∞ above 88.7, NaN stays NaN.

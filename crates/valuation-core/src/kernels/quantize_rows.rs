@@ -56,7 +56,7 @@ pub fn quantize_row(row: &[f32], out: &mut [u8], qmax: u8) -> (f32, i32) {
     let q_max = qmax as f32;
     let (lo, hi) = range(row);
     let range = hi - lo;
-    if !(range > 0.0) || !range.is_finite() {
+    if range.is_nan() || range <= 0.0 || range.is_infinite() {
         out.fill(0);
         return (if range.is_finite() { 1.0 } else { 0.0 }, 0);
     }
@@ -82,7 +82,7 @@ pub fn reference(row: &[f32], qmax: u8) -> (Vec<u8>, f32, i32) {
     let lo = row.iter().fold(0f32, |a, &v| if v < a { v } else { a });
     let hi = row.iter().fold(0f32, |a, &v| if v > a { v } else { a });
     let range = hi - lo;
-    if !(range > 0.0) || !range.is_finite() {
+    if range.is_nan() || range <= 0.0 || range.is_infinite() {
         return (
             vec![0; row.len()],
             if range.is_finite() { 1.0 } else { 0.0 },

@@ -55,7 +55,7 @@ pub async fn submit_records(
     )
     .with_retry_policy(config.retry)
     // wasm32-unknown-unknown's std has no entropy: without this, every tab would back off in step.
-    .with_jitter(|| js_sys::Math::random());
+    .with_jitter(js_sys::Math::random);
     let receipt = client
         .submit_batch(&records)
         .await

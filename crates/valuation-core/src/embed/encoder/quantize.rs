@@ -108,7 +108,7 @@ pub fn quantize_per_row(w: &[f32], cols: usize) -> (Vec<i8>, Vec<f32>) {
         let max = row
             .iter()
             .fold(0f32, |m, v| if v.abs() > m { v.abs() } else { m });
-        if !(max > 0.0) || !max.is_finite() {
+        if max.is_nan() || max <= 0.0 || max.is_infinite() {
             q.extend(std::iter::repeat_n(0i8, row.len()));
             scales.push(0.0);
             continue;
