@@ -175,11 +175,7 @@ mod tests {
             );
             for from in [0, 1, 7, 8, 9] {
                 let want = (from..b.len()).find(|&j| b[j].is_ascii_digit());
-                assert_eq!(
-                    next_digit(&b, from.min(b.len())),
-                    want.or(None),
-                    "{b:?} from {from}"
-                );
+                assert_eq!(next_digit(&b, from.min(b.len())), want, "{b:?} from {from}");
             }
         }
     }
@@ -215,6 +211,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn block_boundaries_change_nothing() {
+        // Inputs of several 64 KB blocks, with runs and digits straddling the block edges.
+        let mut b = bytes(7, 3 * BLOCK + 500, b"abcdefgh ");
+        for edge in [BLOCK, 2 * BLOCK, 3 * BLOCK] {
+            b[edge - 20..edge + 20].fill(b'x');
+            b[edge - 1] = b'5';
+        }
+        let member = |c: u8| c.is_ascii_alphanumeric();
+        assert_eq!(long_runs(&b, 15, member), runs_reference(&b, 15, member));
+        assert_eq!(digit_spans(&b, 3, 128), spans_reference(&b, 3, 128));
+        assert_eq!(digit_spans(&b, 3, 128).len(), 3);
+        let tail = &b[..BLOCK + 10];
+        assert_eq!(next_digit(tail, 0), Some(BLOCK - 1));
+        assert_eq!(next_digit(&b, BLOCK), Some(2 * BLOCK - 1));
     }
 
     #[test]
