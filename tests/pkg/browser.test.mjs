@@ -38,7 +38,7 @@ before(async () => {
   fs.mkdirSync(SPA_DIR, { recursive: true });
   ({ server, base } = await startServer('browser', {
     '/model': MODEL, '/model-bad': badModelDir(), '/data': path.join(ROOT, 'tests/data/score'),
-    '/spa': `${SPA_DIR}@spa`,
+    '/spa': `${SPA_DIR}@spa`, '/gz': `${MODEL}@gzip`,
   }));
   browser = await launchBrowser();
 });
@@ -362,5 +362,24 @@ test('a wrong model URL on a host that answers with HTML: a clear error, nothing
 
   const cleared = await page.evaluate(async () => [await window.valuation.clearModelCache(), await window.valuation.listModelCache()]);
   assert.deepEqual(cleared, [true, []]);
+  await context.close();
+});
+
+test('a host that compresses on the fly sends no length: model progress says total null until the file is in', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  const events = await page.evaluate(async () => {
+    const events = [];
+    const valuator = window.valuation.createValuator({ model: { baseUrl: '/gz/' }, onModelProgress: (p) => events.push(p) });
+    await valuator.ready();
+    valuator.dispose();
+    return events;
+  });
+  const weights = events.filter((e) => e.file === INT8);
+  assert.ok(weights.length >= 2, `progress while the weights arrive: ${JSON.stringify(weights)}`);
+  assert.ok(weights.slice(0, -1).every((e) => e.total === null && e.loaded > 0), 'unknown total while loading');
+  const last = weights.at(-1);
+  assert.equal(last.total, last.loaded, 'the last event has the size');
+  assert.equal(last.loaded, fs.statSync(path.join(MODEL, INT8)).size);
   await context.close();
 });
