@@ -2,7 +2,7 @@ use sha2::{Digest, Sha256};
 
 use super::Precision;
 
-const INT8_SHA256: &str = "449dec083628230fc8a511622cbce3a70a71b40bb415ce6431e8714181287a99";
+const INT8_SHA256: &str = "c334242da037d2d49b8e9d75fdac8dee9289c8f2a78e009d6d7d61e242c47792";
 
 /// The three files a sentence-transformers BERT model needs, as bytes.
 ///

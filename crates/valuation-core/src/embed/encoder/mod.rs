@@ -21,7 +21,7 @@ use crate::embed::{EmbedError, Precision};
 use crate::kernels::math;
 use crate::kernels::quantize_rows::QuantRows;
 use layers::{Linear, Norm};
-use tensors::{Matrix, Tensors};
+use tensors::{Matrix, Tensors, INPUT_SCALE};
 
 struct Dims {
     hidden: usize,
@@ -39,6 +39,12 @@ struct Embeddings {
 
 struct Layer {
     qkv: Linear,
+    /// Smoothed int8 files: a power of two per input channel that q/k/v's input is multiplied
+    /// by before quantisation (the weights' columns were multiplied by its inverse), so the
+    /// layer norm's outlier channels stop setting every row's range (`quantize.rs`).
+    qkv_input_scale: Option<Vec<f32>>,
+    /// The same for the FFN's first layer, which reads the other layer norm.
+    ffn_in_input_scale: Option<Vec<f32>>,
     attn_out: Linear,
     norm1: Norm,
     ffn_in: Linear,
@@ -63,6 +69,12 @@ pub struct Scratch {
     inter: Vec<f32>,
     scores: Vec<f32>,
     quant: QuantRows,
+    smoothed: Vec<f32>,
+    /// The block being run (calibration records per block).
+    layer: usize,
+    /// When set, the largest |value| per channel entering each block's q/k/v and FFN
+    /// (calibration).
+    input_max: Option<Vec<[Vec<f32>; 2]>>,
     pub(crate) profiler: Option<Profiler>,
 }
 
@@ -124,6 +136,8 @@ impl Encoder {
                     h,
                     0,
                 )?,
+                qkv_input_scale: t.optional_f32(&format!("{p}.{}", INPUT_SCALE[0]), &[h])?,
+                ffn_in_input_scale: t.optional_f32(&format!("{p}.{}", INPUT_SCALE[1]), &[h])?,
                 attn_out: linear(&["attention.output.dense"], h, h, 1)?,
                 norm1: norm(&format!("{p}.attention.output.LayerNorm"))?,
                 ffn_in: linear(&["intermediate.dense"], i, h, 2)?,
@@ -161,7 +175,8 @@ impl Encoder {
         }
         self.embed_tokens(texts, s);
         s.mark(Op::Embeddings);
-        for layer in &self.layers {
+        for (l, layer) in self.layers.iter().enumerate() {
+            s.layer = l;
             self.layer(layer, texts, m, s);
         }
         let mut out = Vec::with_capacity(texts.len());
@@ -175,6 +190,20 @@ impl Encoder {
         }
         s.mark(Op::Pooling);
         out
+    }
+
+    /// The largest |value| of each channel entering each block's q/k/v (`[0]`) and FFN (`[1]`)
+    /// over `texts`: what `quantize` calibrates the input scales on.
+    pub fn layer_norm_output_max(&self, texts: &[&[u32]]) -> Vec<[Vec<f32>; 2]> {
+        let zeros = vec![0.0; self.dims.hidden];
+        let mut s = Scratch {
+            input_max: Some(vec![[zeros.clone(), zeros]; self.layers.len()]),
+            ..Default::default()
+        };
+        for batch in texts.chunks(8) {
+            self.embed(batch, &mut s);
+        }
+        s.input_max.unwrap_or_default()
     }
 
     fn embed_tokens(&self, texts: &[&[u32]], s: &mut Scratch) {
@@ -208,7 +237,11 @@ impl Encoder {
     fn layer(&self, layer: &Layer, texts: &[&[u32]], m: usize, s: &mut Scratch) {
         let (h, i) = (self.dims.hidden, self.dims.inter);
         resize(&mut s.qkv, m * 3 * h);
-        self.linear(&layer.qkv, Which::XToQkv, m, Op::GemmQkv, s);
+        let input = match smooth(&layer.qkv_input_scale, 0, s) {
+            true => Which::SmoothedToQkv,
+            false => Which::XToQkv,
+        };
+        self.linear(&layer.qkv, input, m, Op::GemmQkv, s);
         resize(&mut s.ctx, m * h);
         let mut row = 0;
         for t in texts {
@@ -228,7 +261,11 @@ impl Encoder {
         }
         s.mark(Op::LayerNorm);
         resize(&mut s.inter, m * i);
-        self.linear(&layer.ffn_in, Which::XToInter, m, Op::GemmFfnIn, s);
+        let input = match smooth(&layer.ffn_in_input_scale, 1, s) {
+            true => Which::SmoothedToInter,
+            false => Which::XToInter,
+        };
+        self.linear(&layer.ffn_in, input, m, Op::GemmFfnIn, s);
         math::gelu_slice(&mut s.inter);
         s.mark(Op::Gelu);
         self.linear(&layer.ffn_out, Which::InterToTmp, m, Op::GemmFfnOut, s);
@@ -242,6 +279,8 @@ impl Encoder {
     fn linear(&self, layer: &Linear, input: Which, m: usize, op: Op, s: &mut Scratch) {
         let (x, y) = match input {
             Which::XToQkv => (&s.x, &mut s.qkv),
+            Which::SmoothedToQkv => (&s.smoothed, &mut s.qkv),
+            Which::SmoothedToInter => (&s.smoothed, &mut s.inter),
             Which::XToInter => (&s.x, &mut s.inter),
             Which::CtxToTmp => (&s.ctx, &mut s.tmp),
             Which::InterToTmp => (&s.inter, &mut s.tmp),
@@ -293,9 +332,36 @@ impl Encoder {
 #[derive(Clone, Copy)]
 enum Which {
     XToQkv,
+    SmoothedToQkv,
+    SmoothedToInter,
     XToInter,
     CtxToTmp,
     InterToTmp,
+}
+
+/// Records `s.x` for calibration (`which`: 0 q/k/v, 1 FFN), then, if the layer has an input
+/// scale, writes the scaled copy to `s.smoothed` and says so.
+fn smooth(scale: &Option<Vec<f32>>, which: usize, s: &mut Scratch) -> bool {
+    if let Some(max) = &mut s.input_max {
+        record_max(&mut max[s.layer][which], &s.x);
+    }
+    let Some(scale) = scale else {
+        return false;
+    };
+    s.smoothed.clear();
+    for row in s.x.chunks_exact(scale.len()) {
+        s.smoothed
+            .extend(row.iter().zip(scale).map(|(&v, &c)| v * c));
+    }
+    true
+}
+
+fn record_max(max: &mut [f32], x: &[f32]) {
+    for row in x.chunks_exact(max.len().max(1)) {
+        for (m, v) in max.iter_mut().zip(row) {
+            *m = m.max(v.abs());
+        }
+    }
 }
 
 fn resize(v: &mut Vec<f32>, len: usize) {

@@ -8,12 +8,20 @@ use crate::embed::EmbedError;
 
 /// The safetensors `__metadata__` key and value that mark the int8 file.
 pub const FORMAT_KEY: &str = "format";
-pub const INT8_FORMAT: &str = "dataunion-valuation-int8-v1";
+/// v2 adds the smoothing input scales ([`INPUT_SCALE`]); a reader that ignored them would compute
+/// wrong vectors silently, so the name changed: a v1-only reader rejects a v2 file as not int8.
+pub const INT8_FORMAT: &str = "dataunion-valuation-int8-v2";
+/// The first int8 files (no smoothing, 8-bit activations into q/k/v): still read.
+const INT8_FORMAT_V1: &str = "dataunion-valuation-int8-v1";
 /// Suffix of a quantised tensor's per-row scale (`<name>_scale`).
 pub const SCALE_SUFFIX: &str = "_scale";
 /// Metadata key: the width in bits (8 or 7) of the activations entering each linear layer of a
 /// block, in order q/k/v, attention output, FFN in, FFN out — e.g. "8,7,7,7".
 pub const ACTIVATION_BITS_KEY: &str = "activation_bits";
+
+/// A block's tensors (under `encoder.layer.N.`) holding the per-channel input scale of the two
+/// layers that read a layer norm: q/k/v, and the FFN's first.
+pub const INPUT_SCALE: [&str; 2] = ["attention.self.input_scale", "intermediate.input_scale"];
 
 /// Largest quantised activation per linear layer of a block (q/k/v, attention out, FFN in, FFN out).
 pub type ActivationMax = [u8; 4];
@@ -39,7 +47,9 @@ impl<'a> Tensors<'a> {
         let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| invalid(e.to_string()))?;
         let metadata = meta.metadata().clone().unwrap_or_default();
         let int8 = match metadata.get(FORMAT_KEY) {
-            Some(f) if f == INT8_FORMAT => Some(parse_bits(metadata.get(ACTIVATION_BITS_KEY))?),
+            Some(f) if f == INT8_FORMAT || f == INT8_FORMAT_V1 => {
+                Some(parse_bits(metadata.get(ACTIVATION_BITS_KEY))?)
+            }
             _ => None,
         };
         let inner = SafeTensors::deserialize(bytes).map_err(|e| invalid(e.to_string()))?;
@@ -100,6 +110,24 @@ impl<'a> Tensors<'a> {
             .collect())
     }
 
+    /// An f32 tensor that may be absent (`None`), with every value a finite positive power of
+    /// two when present: what a per-channel input scale must be to change no rounding.
+    pub fn optional_f32(
+        &self,
+        name: &str,
+        shape: &[usize],
+    ) -> Result<Option<Vec<f32>>, EmbedError> {
+        let full = format!("{}{name}", self.prefix);
+        if self.inner.tensor(&full).is_err() {
+            return Ok(None);
+        }
+        let v = self.f32(name, shape)?;
+        if let Some(bad) = v.iter().find(|c| !is_power_of_two(**c)) {
+            return Err(invalid(format!("{name} holds {bad}, not a power of two")));
+        }
+        Ok(Some(v))
+    }
+
     /// A `rows × cols` matrix: int8 + scales in the int8 file, f32 otherwise.
     pub fn matrix(&self, name: &str, rows: usize, cols: usize) -> Result<Matrix, EmbedError> {
         if self.int8.is_none() {
@@ -126,6 +154,10 @@ impl<'a> Tensors<'a> {
         }
         Ok(Matrix::I8 { q, scales })
     }
+}
+
+fn is_power_of_two(v: f32) -> bool {
+    v.is_normal() && v > 0.0 && v.to_bits() & 0x007f_ffff == 0
 }
 
 fn parse_bits(value: Option<&String>) -> Result<ActivationMax, EmbedError> {
@@ -155,4 +187,76 @@ fn parse_bits(value: Option<&String>) -> Result<ActivationMax, EmbedError> {
 /// The metadata value for activation widths given as bit counts.
 pub fn format_bits(bits: &[u8; 4]) -> String {
     bits.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A safetensors file of one f32 tensor `name` with `values`, under `metadata` (saved from a
+    /// task model: names start with "bert.").
+    fn file(metadata: &[(&str, &str)], name: &str, values: &[f32]) -> Vec<u8> {
+        let name = format!("bert.{name}");
+        let meta: serde_json::Map<String, serde_json::Value> = metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), (*v).into()))
+            .collect();
+        let header = serde_json::json!({
+            "__metadata__": meta,
+            name: { "dtype": "F32", "shape": [values.len()], "data_offsets": [0, 4 * values.len()] },
+        });
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut out = (json.len() as u64).to_le_bytes().to_vec();
+        out.extend_from_slice(&json);
+        values
+            .iter()
+            .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+        out
+    }
+
+    const SCALE: &str = "encoder.layer.0.attention.self.input_scale";
+
+    #[test]
+    fn input_scales_must_be_powers_of_two() {
+        let v2 = [(FORMAT_KEY, INT8_FORMAT), (ACTIVATION_BITS_KEY, "7,7,7,7")];
+        let good = file(&v2, SCALE, &[1.0, 0.25, 8.0]);
+        let t = Tensors::parse(&good).unwrap();
+        assert_eq!(t.activation_max(), Some([127; 4]));
+        assert_eq!(
+            t.optional_f32(SCALE, &[3]).unwrap(),
+            Some(vec![1.0, 0.25, 8.0])
+        );
+        assert_eq!(t.optional_f32("absent", &[3]).unwrap(), None);
+        assert!(t.optional_f32(SCALE, &[4]).is_err(), "wrong shape");
+        for bad in [3.0, 0.0, -2.0, f32::NAN, f32::INFINITY, 1e-40] {
+            let hostile = file(&v2, SCALE, &[1.0, bad]);
+            let err = Tensors::parse(&hostile)
+                .unwrap()
+                .optional_f32(SCALE, &[2])
+                .unwrap_err();
+            assert_eq!(err.code(), "invalid_weights", "{bad}");
+        }
+    }
+
+    #[test]
+    fn v1_files_are_still_int8_and_unknown_formats_are_not() {
+        let v1 = file(
+            &[
+                (FORMAT_KEY, INT8_FORMAT_V1),
+                (ACTIVATION_BITS_KEY, "8,7,7,7"),
+            ],
+            SCALE,
+            &[1.0],
+        );
+        assert_eq!(
+            Tensors::parse(&v1).unwrap().activation_max(),
+            Some([255, 127, 127, 127])
+        );
+        let v9 = file(
+            &[(FORMAT_KEY, "dataunion-valuation-int8-v9")],
+            SCALE,
+            &[1.0],
+        );
+        assert!(!Tensors::parse(&v9).unwrap().is_int8());
+    }
 }
