@@ -26,6 +26,12 @@ printf '\x10[{"a":{"b":[1,null,"x"]}},{"a":2}]' > "$corpus/score/seed-nested.jso
 printf '\x20{"k":1}\n{"k":2}\n{"k"\n' > "$corpus/score/seed-broken.jsonl"
 printf '%s' '{"format":"dataunion-dataset-ref/1","files":1,"file_sha256":["00"],"sample_bits":0,"unit_hashes":"00000000000000ff","model":"m","sketches":[],"centroid":[1,-2,3]}' \
   > "$corpus/dataset_ref/seed.json"
+# Format 2 (binary): magic, header length (u32 LE), header, one unit hash, one sketch.
+header='{"format":"dataunion-dataset-ref/2","model":"m","sketch_bits":128,"files":0,"accepted_units":1,"sample_bits":0,"unit_hashes":1,"sketches":1,"centroid":[1,-2],"centroid_length":0.5,"center":[0.25,-0.5],"file_sha256":[]}'
+n=${#header}
+{ printf '\x89DUREF2\n'; printf "\\x$(printf %02x $((n & 255)))\\x$(printf %02x $((n >> 8)))\\x00\\x00"; printf '%s' "$header"
+  printf '\xff\x00\x00\x00\x00\x00\x00\x00'; printf '\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10'
+} > "$corpus/dataset_ref/seed-format2.bin"
 
 for target in score dataset_ref; do
   echo "fuzz: $target for ${seconds}s" >&2

@@ -32,11 +32,18 @@ pub fn score_bytes(data: &[u8]) {
 
 /// A dataset reference must parse or fail with an error, and round-trip once parsed.
 pub fn parse_dataset_ref(data: &[u8]) {
-    if let Ok(reference) = DatasetRef::from_json(data) {
-        let _ = reference.sketch_words();
+    if let Ok(reference) = DatasetRef::parse(data) {
         let _ = reference.centroid_f32();
-        let again = serde_json::to_vec(&reference).expect("a parsed reference serialises");
-        DatasetRef::from_json(&again).expect("a serialised reference parses");
+        let probe = [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210];
+        for radius in [0, 30, 128] {
+            let _ = reference.has_sketch_within(&probe, radius);
+        }
+        for s in reference.sketches.iter().take(8) {
+            assert!(reference.has_sketch_within(s, 0), "an accepted sketch finds itself");
+        }
+        let again = DatasetRef::parse(&reference.to_bytes()).expect("a written reference parses");
+        assert_eq!(again.sketches, reference.sketches);
+        assert_eq!(again.unit_hashes, reference.unit_hashes);
     }
 }
 

@@ -10,27 +10,10 @@ export type Cap = { code: string, limit: number, reason: string, };
 
 export type CoherenceDetail = { determiners: number, determiner_then_function_word: number, };
 
-export type DatasetRef = { format: string, files: number, 
-/**
- * SHA-256 of each accepted file, sorted.
- */
-file_sha256: Array<string>, sample_bits: number, 
-/**
- * Sorted 64-bit unit hashes as one hex string (16 digits each): compact, exact in JSON.
- */
-unit_hashes: string, model: string | null, 
-/**
- * 256-bit SimHash of sampled unit embeddings, hex, sorted.
- */
-sketches: Array<string>, 
-/**
- * Mean of the sampled unit embeddings, unit length, scaled by 127 and rounded.
- */
-centroid: Array<number>, };
-
 export type Diversity = { units: number, 
 /**
- * Share of sampled units with a near-identical neighbour (cosine ≥ 0.95).
+ * Share of sampled units with a neighbour saying the same thing: for prose within the
+ * novelty's SimHash radius (paraphrases count), for tables and records cosine ≥ 0.95.
  */
 near_duplicates: number, mean_pairwise_cosine: number, };
 
@@ -76,7 +59,8 @@ export type Novelty = { exact_file_match: boolean,
  */
 known_units: number, compared_units: number, 
 /**
- * Share of sampled units within SimHash distance of a dataset sketch (≈ cosine ≥ 0.9).
+ * Share of sampled units that say what an accepted unit says: within the calibrated SimHash
+ * distance of an accepted unit's sketch (≈ cosine 0.75; paraphrases, light edits).
  */
 semantic_duplicates: number | null, };
 

@@ -29,9 +29,12 @@ pub struct ScoreArgs {
 
 #[derive(Args)]
 pub struct DatasetRefArgs {
-    /// Accepted files the reference describes.
+    /// Accepted files the reference describes (every unit of each is sketched).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Start from this reference and add FILES to it: the files it was built from are not needed.
+    #[arg(long, value_name = "REF")]
+    append: Option<PathBuf>,
     #[arg(short, long, value_name = "REF")]
     output: PathBuf,
 }
@@ -54,9 +57,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 pub fn run_score(args: &ScoreArgs, model: Option<&Path>, precision: Precision) -> Result<()> {
     let bytes = read(&args.file)?;
     let dataset = match &args.dataset {
-        Some(p) => {
-            Some(DatasetRef::from_json(&read(p)?).with_context(|| format!("{}", p.display()))?)
-        }
+        Some(p) => Some(DatasetRef::parse(&read(p)?).with_context(|| format!("{}", p.display()))?),
         None => None,
     };
     let options = ScoreOptions {
@@ -118,25 +119,43 @@ pub fn run_dataset_ref(
 ) -> Result<()> {
     let embedder = load(model, precision)?;
     let options = ScoreOptions::default();
-    let mut builder = DatasetRefBuilder::default();
+    let mut builder = match &args.append {
+        Some(p) => DatasetRefBuilder::extend(
+            &DatasetRef::parse(&read(p)?).with_context(|| format!("{}", p.display()))?,
+        ),
+        None => DatasetRefBuilder::default(),
+    };
+    if let Some(m) = builder.model().filter(|m| *m != options.model_id) {
+        anyhow::bail!(
+            "the reference was built with {m}, this model is {}",
+            options.model_id
+        );
+    }
+    let started = std::time::Instant::now();
     for path in &args.files {
         let bytes = read(path)?;
-        let analysis = score::analyze(&bytes, &options)
+        let analysis = score::analyze_all_units(&bytes, &options)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let embedded = score::embed(&analysis, &options, &embedder)
+        let units = embedder
+            .embed(&analysis.sample_texts())
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         builder.add_file(&analysis.file.sha256, analysis.unit_hashes.iter().copied());
-        builder.add_embeddings(&options.model_id, &embedded.units);
+        builder.add_embeddings(&options.model_id, &units);
     }
     let reference = builder.build();
-    std::fs::write(&args.output, serde_json::to_vec(&reference)?)
+    let bytes = reference.to_bytes();
+    std::fs::write(&args.output, &bytes)
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
-        "valuation: {} files, {} unit hashes, {} sketches -> {}",
+        "valuation: {} files, {} accepted units ({} distinct sketches), {} unit hashes -> {} ({} bytes, {:.1} per unit; {:.1} s)",
         reference.files,
-        reference.unit_hash_count(),
+        reference.accepted_units,
         reference.sketches.len(),
-        args.output.display()
+        reference.unit_hash_count(),
+        args.output.display(),
+        bytes.len(),
+        bytes.len() as f64 / reference.accepted_units.max(1) as f64,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use ts_rs::{Config, TypeVisitor, TS};
-use valuation_core::dataset_ref::DatasetRef;
 use valuation_core::score::{Report, ScoreOptions};
 
 struct Collect<'a> {
@@ -36,7 +35,6 @@ fn generate() -> String {
     };
     collect.visit::<Report>();
     collect.visit::<ScoreOptions>();
-    collect.visit::<DatasetRef>();
     let mut out = String::from(
         "// Generated from the Rust types by crates/valuation-core/tests/typescript.rs (ts-rs). Do not edit.\n",
     );

@@ -103,7 +103,7 @@ pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
 
 pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> {
     bytes
-        .map(|b| DatasetRef::from_json(b).map_err(|e| error("invalid_dataset_ref", &e.to_string())))
+        .map(|b| DatasetRef::parse(b).map_err(|e| error("invalid_dataset_ref", &e.to_string())))
         .transpose()
 }
 

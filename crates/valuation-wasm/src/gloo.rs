@@ -133,7 +133,7 @@ fn valuate(
 ) -> Result<ValuationOutput, (&'static str, String)> {
     let score_error = |e: ScoreError| (e.code(), e.to_string());
     let dataset = dataset_ref
-        .map(DatasetRef::from_json)
+        .map(DatasetRef::parse)
         .transpose()
         .map_err(|e| ("invalid_dataset_ref", e.to_string()))?;
     let mut staged = Staged::new(bytes, options).map_err(score_error)?;

@@ -21,6 +21,10 @@ pub const TABLE_WEIGHTS: [(SubscoreKind, f64); 5] = [
     (SubscoreKind::Relevance, 0.15),
 ];
 
+/// Share of sampled units matching accepted data by meaning → score limit: a lightly edited copy
+/// matches nearly everywhere, a reworded one at least half (README, "Caps").
+pub const SEMANTIC_CAPS: [(f64, u8); 2] = [(0.8, 30), (0.5, 50)];
+
 fn cap(code: &str, limit: u8, reason: String) -> Cap {
     Cap {
         code: code.into(),
@@ -45,6 +49,24 @@ pub fn caps(a: &Analysis, s: &Subscores) -> Vec<Cap> {
                 format!(
                     "{:.0}% of its units are already in the dataset",
                     n.measurements.known_units * 100.0
+                ),
+            ));
+        } else if let Some(share) = n
+            .measurements
+            .semantic_duplicates
+            .filter(|s| *s >= SEMANTIC_CAPS[1].0)
+        {
+            let (_, limit) = SEMANTIC_CAPS
+                .iter()
+                .copied()
+                .find(|(at, _)| share >= *at)
+                .unwrap_or(SEMANTIC_CAPS[1]);
+            out.push(cap(
+                "semantic_duplicate",
+                limit,
+                format!(
+                    "{:.0}% of its sampled units say what the dataset already says (reworded or edited copies)",
+                    share * 100.0
                 ),
             ));
         }

@@ -51,6 +51,8 @@ pub enum ScoreError {
     Embed(#[from] EmbedError),
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    #[error(transparent)]
+    DatasetRef(#[from] crate::dataset_ref::DatasetRefError),
 }
 
 impl ScoreError {
@@ -61,6 +63,7 @@ impl ScoreError {
             ScoreError::Intake(IntakeError::TooLarge { .. }) => "file_too_large",
             ScoreError::Embed(e) => e.code(),
             ScoreError::InvalidOption(_) => "invalid_option",
+            ScoreError::DatasetRef(_) => "invalid_dataset_ref",
         }
     }
 }
@@ -85,6 +88,17 @@ pub fn domain_targets(options: &ScoreOptions) -> Vec<String> {
 
 pub fn analyze(bytes: &[u8], options: &ScoreOptions) -> Result<Analysis, ScoreError> {
     analyze_hashed(bytes, options, None)
+}
+
+/// Every unit of a file, not a sample (`sample` then holds them all, up to
+/// [`crate::dataset_ref::MAX_SKETCHES`]): what a dataset reference sketches.
+pub fn analyze_all_units(bytes: &[u8], options: &ScoreOptions) -> Result<Analysis, ScoreError> {
+    Ok(analyze::analyze(
+        bytes,
+        options.max_bytes,
+        crate::dataset_ref::MAX_SKETCHES,
+        None,
+    )?)
 }
 
 /// [`analyze`] with the file's SHA-256 (64 hex digits) already computed by the host: the

@@ -10,7 +10,7 @@ use crate::pii::PiiCounts;
 use crate::structure::Structure;
 use serde::{Deserialize, Serialize};
 
-pub const SCORER_VERSION: &str = "1.0.0";
+pub const SCORER_VERSION: &str = "1.1.0";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -215,7 +215,8 @@ pub struct CoherenceDetail {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Diversity {
     pub units: u64,
-    /// Share of sampled units with a near-identical neighbour (cosine ≥ 0.95).
+    /// Share of sampled units with a neighbour saying the same thing: for prose within the
+    /// novelty's SimHash radius (paraphrases count), for tables and records cosine ≥ 0.95.
     pub near_duplicates: f64,
     pub mean_pairwise_cosine: f64,
 }
@@ -227,7 +228,8 @@ pub struct Novelty {
     /// Share of this file's (sampled-rule) units whose hash the dataset already has.
     pub known_units: f64,
     pub compared_units: u64,
-    /// Share of sampled units within SimHash distance of a dataset sketch (≈ cosine ≥ 0.9).
+    /// Share of sampled units that say what an accepted unit says: within the calibrated SimHash
+    /// distance of an accepted unit's sketch (≈ cosine 0.75; paraphrases, light edits).
     pub semantic_duplicates: Option<f64>,
 }
 

@@ -140,6 +140,9 @@ impl Staged {
         };
         #[cfg(not(feature = "model"))]
         let embedded: Option<Embedded> = None;
+        if let (Some(d), Some(e)) = (dataset, &embedded) {
+            d.check_space(&e.model.id, e.units.first().map(Vec::len))?;
+        }
         Ok(self.analysis.finish(embedded.as_ref(), dataset))
     }
 }
