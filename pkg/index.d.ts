@@ -97,7 +97,12 @@ export interface ValuationProgress {
 export interface ValuateOptions {
   /** What the dataset is about, one target per line; enables the relevance sub-score. */
   domain?: string;
-  /** A dataset reference (`valuation dataset-ref`) as bytes, JSON text or parsed object. */
+  /**
+   * A dataset reference for novelty: the bytes `valuation dataset-ref` writes (format 2, binary:
+   * pass a Uint8Array or ArrayBuffer, e.g. `await (await fetch(url)).arrayBuffer()`), or a
+   * format-1 reference as JSON text or parsed object. A wrong, truncated or foreign one rejects
+   * with `invalid_dataset_ref`.
+   */
   dataset?: Uint8Array | ArrayBuffer | string | object;
   /** Units embedded per file (default 128). */
   sampleSize?: number;
