@@ -14,6 +14,7 @@ pub mod dataset_ref;
 pub mod heuristics;
 pub mod intake;
 pub mod pii;
+mod rng;
 pub mod score;
 pub mod structure;
 pub mod text;

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::rng::mix64;
+
 use super::{
     normalize, passes_sample, simhash_centered, DatasetRef, Sketch, CENTER_UNITS, MAX_SKETCHES,
     MAX_UNIT_HASHES,
@@ -137,7 +139,7 @@ impl DatasetRefBuilder {
         let mut sketches: Vec<Sketch> = self.sketches.into_iter().collect();
         if sketches.len() > MAX_SKETCHES {
             // A fixed pseudo-random subset, the same whatever order the files came in.
-            sketches.sort_by_key(|s| (mix(s[0] ^ mix(s[1])), *s));
+            sketches.sort_by_key(|s| (mix64(s[0] ^ mix64(s[1])), *s));
             sketches.truncate(MAX_SKETCHES);
             sketches.sort_unstable();
         }
@@ -158,10 +160,4 @@ impl DatasetRefBuilder {
         }
         .with_index()
     }
-}
-
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }

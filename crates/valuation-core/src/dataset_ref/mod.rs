@@ -81,11 +81,6 @@ impl DatasetRef {
         }
     }
 
-    /// Alias of [`DatasetRef::parse`] (format 1 was JSON only).
-    pub fn from_json(bytes: &[u8]) -> Result<Self, DatasetRefError> {
-        Self::parse(bytes)
-    }
-
     /// Format 2 bytes: the same reference reads back equal.
     pub fn to_bytes(&self) -> Vec<u8> {
         format::write(self)

@@ -3,6 +3,8 @@
 //! between the embeddings (each bit differs with probability angle/π), so "said the same thing"
 //! becomes "few bits apart" — comparable without the vectors, and without the text.
 
+use crate::rng::splitmix64;
+
 /// Bits per sketch: 16 bytes per accepted unit in the reference.
 pub const SKETCH_BITS: u32 = 128;
 
@@ -46,7 +48,7 @@ pub fn simhash(embedding: &[f32]) -> Sketch {
 /// its sign bit set for dimension `d`. Drawn in the order format 1 drew them: per hyperplane,
 /// one 64-bit word per 64 dimensions.
 fn sign_table(width: usize) -> Vec<f32> {
-    let mut next = splitmix(0x5e_ed0f_da7a_u64);
+    let mut next = splitmix64(0x5e_ed0f_da7a_u64);
     let bits = SKETCH_BITS as usize;
     let mut table = vec![0f32; width * bits];
     for bit in 0..bits {
@@ -63,16 +65,6 @@ fn sign_table(width: usize) -> Vec<f32> {
         }
     }
     table
-}
-
-fn splitmix(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 }
 
 /// The sketch of `embedding − center` (no centring when `center` is empty or of another width).
@@ -97,7 +89,7 @@ mod tests {
 
     /// The plain definition: one hyperplane at a time, its signs drawn as it goes.
     pub fn reference(embedding: &[f32]) -> Sketch {
-        let mut next = splitmix(0x5e_ed0f_da7a_u64);
+        let mut next = splitmix64(0x5e_ed0f_da7a_u64);
         let mut out = [0u64; 2];
         for bit in 0..SKETCH_BITS as usize {
             let mut dot = 0f32;

@@ -233,14 +233,7 @@ fn log2(x: f32) -> f32 {
 /// random tokens find them without a tokenizer or a corpus; on STS-B sentences instead, the
 /// fixtures' min cosine comes out no better (0.99458 at α = 0.7).
 fn calibration_ids(config: &BertConfig) -> Vec<Vec<u32>> {
-    let mut state = 0x005e_ed0f_da7a_u64;
-    let mut next = move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
+    let mut next = crate::rng::splitmix64(0x005e_ed0f_da7a_u64);
     let vocab = config.vocab_size as u64;
     let len = config.max_position_embeddings.min(64);
     (0..64)
