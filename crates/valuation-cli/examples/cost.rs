@@ -79,12 +79,14 @@ fn main() {
         let mut staged = Staged::new(&bytes, &options).expect("analyze");
         let pass = start.elapsed().as_secs_f64();
         while staged.embed_step(&embedder).expect("embed") {}
+        let embed = start.elapsed().as_secs_f64() - pass;
         let embedded = staged.units_embedded();
         let report = staged.finish(None).expect("report");
         let total = start.elapsed().as_secs_f64();
+        let finish = total - pass - embed;
         let peak = PEAK.load(Relaxed) as f64;
         println!(
-            "{{\"file\":{:?},\"mb\":{:.1},\"pass_s\":{pass:.3},\"pass_mb_s\":{:.1},\"total_s\":{total:.3},\"peak_mb\":{:.1},\"model_mb\":{:.1},\"embedded\":{embedded},\"score\":{}}}",
+            "{{\"file\":{:?},\"mb\":{:.1},\"pass_s\":{pass:.3},\"pass_mb_s\":{:.1},\"embed_s\":{embed:.3},\"finish_s\":{finish:.3},\"total_s\":{total:.3},\"peak_mb\":{:.1},\"model_mb\":{:.1},\"embedded\":{embedded},\"score\":{}}}",
             std::path::Path::new(&path).file_name().unwrap_or_default().to_string_lossy(),
             bytes.len() as f64 / MB,
             bytes.len() as f64 / MB / pass,

@@ -36,6 +36,7 @@ fn main() {
     );
     let corpus = String::from_utf8(read(shared.join("fixtures/minilm/corpus.txt"))).unwrap();
     let texts: Vec<&str> = corpus.lines().collect();
+    let paragraphs: Vec<String> = texts.chunks(6).map(|c| c.join(" ")).collect();
     let reference: Vec<Vec<f32>> =
         read(shared.join("fixtures/minilm/reference-sentence-transformers-fp32.f32"))
             .chunks_exact(4)
@@ -84,6 +85,21 @@ fn main() {
         println!(
             "     profile ({:.0} ms): {}",
             profile.total_ms,
+            shares.join(", ")
+        );
+        // Paragraph-long units (six sentences, ~130 word pieces), what valuing prose embeds.
+        let t = Instant::now();
+        embedder.embed(&paragraphs).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let profile = embedder.profile(&paragraphs, now_ms).unwrap();
+        let shares: Vec<String> = profile
+            .ms
+            .iter()
+            .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
+            .collect();
+        println!(
+            "     paragraphs: {:.1}/s; profile: {}",
+            paragraphs.len() as f64 / secs,
             shares.join(", ")
         );
     }

@@ -2,6 +2,7 @@
 //! native unit tests and, through valuation-wasm's browser tests, by the wasm simd128 build in
 //! Chromium, where the SIMD paths are the ones compiled in.
 
+use super::attention::{self, AttentionScratch};
 use super::gemm_f32::{self, PackedF32};
 use super::gemm_i8::{self, PackedI8};
 use super::math;
@@ -69,6 +70,33 @@ pub fn gemm_i8(m: usize, n: usize, k: usize, qmax: u8) -> Result<(), String> {
     }
 }
 
+/// Attention on the GEMM kernel against its plain definition: sequence 1, odd lengths and
+/// heads, and the encoder's own shape (12 heads of 32) at sequence 256; one scratch for all, as
+/// the encoder reuses it.
+pub fn attention() -> Result<(), String> {
+    let mut scratch = AttentionScratch::default();
+    for (len, hidden, heads) in [
+        (1, 384, 12),
+        (7, 15, 3),
+        (13, 384, 12),
+        (3, 1, 1),
+        (256, 384, 12),
+        (2, 384, 12),
+    ] {
+        let mut next = lcg(len * 131 + hidden);
+        let qkv: Vec<f32> = (0..len * 3 * hidden).map(|_| next() * 3.0).collect();
+        let mut ctx = vec![f32::NAN; len * hidden];
+        attention::attend(&qkv, &mut ctx, len, hidden, heads, &mut scratch);
+        if !same_bits(&ctx, &attention::reference(&qkv, len, hidden, heads)) {
+            return Err(format!(
+                "attention (sequence {len}, {heads} heads of {}) differs from its reference",
+                hidden / heads
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// gelu_slice (SIMD in wasm) against the scalar gelu over a sweep that crosses every branch.
 pub fn gelu() -> Result<(), String> {
     let mut xs: Vec<f32> = (-2000..=2000).map(|i| i as f32 * 0.01).collect();
@@ -131,6 +159,7 @@ pub fn all() -> Result<(), String> {
         gemm_i8(m, n, k, 127)?;
     }
     quantize()?;
+    attention()?;
     gelu()
 }
 

@@ -1,4 +1,5 @@
-//! f32 linear layer `y = x·Wᵀ + b`, weights packed once at load time.
+//! f32 matrix product `y = x·Wᵀ (+ b)`: linear layers (weights packed once at load time) and
+//! attention's two products (K and V packed per text and head).
 //!
 //! Layout: output columns in panels of [`NR`]; a panel stores its columns k-major
 //! (`panel[k·NR + j] = W[n0 + j][k]`), so the kernel reads one contiguous NR-wide vector per k
@@ -9,11 +10,98 @@
 pub const NR: usize = 8;
 pub const MR: usize = 4;
 
-/// A linear layer's weights and bias in the kernel's layout.
-pub struct PackedF32 {
+/// A right-hand side packed for the kernel: `n` output columns of depth `k`. Packed once at load
+/// time for a linear layer, or again and again into the same buffer for attention's K and V.
+#[derive(Default)]
+pub struct Panels {
     n: usize,
     k: usize,
-    panels: Vec<f32>,
+    data: Vec<f32>,
+}
+
+impl Panels {
+    /// Packs `W` (`n × k`) given row by row: row `j` is `w[j·stride .. j·stride + k]`, so
+    /// [`Panels::multiply`] computes `x·Wᵀ`.
+    pub fn pack_rows(&mut self, w: &[f32], stride: usize, n: usize, k: usize) {
+        self.reset(n, k);
+        for col in 0..n {
+            let (p, j) = (col / NR, col % NR);
+            let panel = &mut self.data[p * k * NR..(p + 1) * k * NR];
+            for (kk, &v) in w[col * stride..col * stride + k].iter().enumerate() {
+                panel[kk * NR + j] = v;
+            }
+        }
+    }
+
+    /// Packs `W` (`n × k`) given column by column, i.e. `Wᵀ` (`k × n`) row by row: entry
+    /// `(j, kk)` is `wt[kk·stride + j]`. [`Panels::multiply`] then computes `x·Wᵀ` = `x·wt`.
+    pub fn pack_columns(&mut self, wt: &[f32], stride: usize, n: usize, k: usize) {
+        self.reset(n, k);
+        for p in 0..n.div_ceil(NR) {
+            let (n0, width) = (p * NR, NR.min(n - p * NR));
+            let panel = &mut self.data[p * k * NR..(p + 1) * k * NR];
+            for (kk, out) in panel.chunks_exact_mut(NR).enumerate() {
+                out[..width].copy_from_slice(&wt[kk * stride + n0..kk * stride + n0 + width]);
+            }
+        }
+    }
+
+    fn reset(&mut self, n: usize, k: usize) {
+        self.n = n;
+        self.k = k;
+        self.data.clear();
+        self.data.resize(n.div_ceil(NR) * k * NR, 0.0);
+    }
+
+    /// `y[i·y_stride + j] = (Σₖ x[i·x_stride + k]·W[j][k]) (+ bias[j])` for `i < m`, `j < n`.
+    pub fn multiply(
+        &self,
+        x: &[f32],
+        x_stride: usize,
+        m: usize,
+        y: &mut [f32],
+        y_stride: usize,
+        bias: Option<&[f32]>,
+    ) {
+        let (n, k) = (self.n, self.k);
+        if m == 0 || n == 0 {
+            return;
+        }
+        assert!(
+            x_stride >= k
+                && x.len() >= (m - 1) * x_stride + k
+                && y_stride >= n
+                && y.len() >= (m - 1) * y_stride + n
+                && bias.is_none_or(|b| b.len() >= n),
+            "buffer shapes"
+        );
+        for p in 0..n.div_ceil(NR) {
+            let panel = &self.data[p * k * NR..(p + 1) * k * NR];
+            let n0 = p * NR;
+            let out = Columns {
+                y_stride,
+                n0,
+                width: NR.min(n - n0),
+                bias: bias.map(|b| &b[n0..]),
+            };
+            let mut r = 0;
+            while r + MR <= m {
+                let acc = tile::<MR>(&x[r * x_stride..], x_stride, k, panel);
+                out.store(&acc, y, r);
+                r += MR;
+            }
+            while r < m {
+                let acc = tile::<1>(&x[r * x_stride..], x_stride, k, panel);
+                out.store(&acc, y, r);
+                r += 1;
+            }
+        }
+    }
+}
+
+/// A linear layer's weights and bias in the kernel's layout.
+pub struct PackedF32 {
+    panels: Panels,
     bias: Vec<f32>,
 }
 
@@ -22,92 +110,81 @@ impl PackedF32 {
     pub fn new(w: &[f32], bias: &[f32], n: usize, k: usize) -> Self {
         assert_eq!(w.len(), n * k, "weight shape");
         assert_eq!(bias.len(), n, "bias shape");
-        let np = n.div_ceil(NR);
-        let mut panels = vec![0f32; np * k * NR];
-        for (col, row) in w.chunks_exact(k.max(1)).enumerate().take(n) {
-            let (p, j) = (col / NR, col % NR);
-            let panel = &mut panels[p * k * NR..(p + 1) * k * NR];
-            for (kk, &v) in row.iter().enumerate() {
-                panel[kk * NR + j] = v;
-            }
-        }
+        let mut panels = Panels::default();
+        panels.pack_rows(w, k, n, k);
         PackedF32 {
-            n,
-            k,
             panels,
             bias: bias.to_vec(),
         }
     }
 
     pub fn n(&self) -> usize {
-        self.n
+        self.panels.n
     }
 
     pub fn k(&self) -> usize {
-        self.k
+        self.panels.k
     }
 
     /// `y[m × n] = x[m × k]·Wᵀ + b`.
     pub fn forward(&self, x: &[f32], m: usize, y: &mut [f32]) {
-        let (n, k) = (self.n, self.k);
-        assert!(x.len() >= m * k && y.len() >= m * n, "buffer shapes");
-        for p in 0..n.div_ceil(NR) {
-            let panel = &self.panels[p * k * NR..(p + 1) * k * NR];
-            let n0 = p * NR;
-            let width = NR.min(n - n0);
-            let bias = &self.bias[n0..n0 + width];
-            let mut r = 0;
-            while r + MR <= m {
-                let acc = tile::<MR>(&x[r * k..], k, panel);
-                store(&acc, y, r, n, n0, bias);
-                r += MR;
-            }
-            while r < m {
-                let acc = tile::<1>(&x[r * k..], k, panel);
-                store(&acc, y, r, n, n0, bias);
-                r += 1;
-            }
-        }
+        let (n, k) = (self.n(), self.k());
+        self.panels.multiply(x, k, m, y, n, Some(&self.bias));
     }
 }
 
-#[inline(always)]
-fn store<const R: usize>(
-    acc: &[[f32; NR]; R],
-    y: &mut [f32],
-    r0: usize,
-    n: usize,
+/// Where one panel's tiles go in the output.
+struct Columns<'a> {
+    y_stride: usize,
     n0: usize,
-    bias: &[f32],
-) {
-    for (i, row) in acc.iter().enumerate() {
-        let out = &mut y[(r0 + i) * n + n0..(r0 + i) * n + n0 + bias.len()];
-        for ((o, a), b) in out.iter_mut().zip(row).zip(bias) {
-            *o = a + b;
+    width: usize,
+    bias: Option<&'a [f32]>,
+}
+
+impl Columns<'_> {
+    #[inline(always)]
+    fn store<const R: usize>(&self, acc: &[[f32; NR]; R], y: &mut [f32], r0: usize) {
+        for (i, row) in acc.iter().enumerate() {
+            let start = (r0 + i) * self.y_stride + self.n0;
+            let out = &mut y[start..start + self.width];
+            match self.bias {
+                Some(bias) => {
+                    for ((o, a), b) in out.iter_mut().zip(row).zip(bias) {
+                        *o = a + b;
+                    }
+                }
+                None => out.copy_from_slice(&row[..self.width]),
+            }
         }
     }
 }
 
 /// R rows × NR columns over the whole depth.
 #[inline(always)]
-fn tile<const R: usize>(x: &[f32], k: usize, panel: &[f32]) -> [[f32; NR]; R] {
-    assert!(x.len() >= (R - 1) * k + k && panel.len() >= k * NR);
+fn tile<const R: usize>(x: &[f32], stride: usize, k: usize, panel: &[f32]) -> [[f32; NR]; R] {
+    assert!(x.len() >= (R - 1) * stride + k && panel.len() >= k * NR);
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    // SAFETY: the assert above bounds every read: rows r < R at x[r·k .. r·k + k], panel k·NR.
+    // SAFETY: the assert above bounds every read: rows r < R at x[r·stride .. r·stride + k],
+    // panel k·NR.
     unsafe {
-        tile_simd128::<R>(x.as_ptr(), k, panel.as_ptr())
+        tile_simd128::<R>(x.as_ptr(), stride, k, panel.as_ptr())
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    tile_portable::<R>(x, k, panel)
+    tile_portable::<R>(x, stride, k, panel)
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn tile_portable<const R: usize>(x: &[f32], k: usize, panel: &[f32]) -> [[f32; NR]; R] {
+fn tile_portable<const R: usize>(
+    x: &[f32],
+    stride: usize,
+    k: usize,
+    panel: &[f32],
+) -> [[f32; NR]; R] {
     let mut acc = [[0f32; NR]; R];
     for (kk, w) in panel.chunks_exact(NR).take(k).enumerate() {
         for (r, row) in acc.iter_mut().enumerate() {
-            let a = x[r * k + kk];
+            let a = x[r * stride + kk];
             for (o, &wj) in row.iter_mut().zip(w) {
                 *o += a * wj;
             }
@@ -120,6 +197,7 @@ fn tile_portable<const R: usize>(x: &[f32], k: usize, panel: &[f32]) -> [[f32; N
 #[inline(always)]
 unsafe fn tile_simd128<const R: usize>(
     x: *const f32,
+    stride: usize,
     k: usize,
     panel: *const f32,
 ) -> [[f32; NR]; R] {
@@ -129,7 +207,7 @@ unsafe fn tile_simd128<const R: usize>(
         let w0 = v128_load(panel.add(kk * NR) as *const v128);
         let w1 = v128_load(panel.add(kk * NR + 4) as *const v128);
         for (r, row) in acc.iter_mut().enumerate() {
-            let a = v128_load32_splat(x.add(r * k + kk) as *const u32);
+            let a = v128_load32_splat(x.add(r * stride + kk) as *const u32);
             row[0] = f32x4_add(row[0], f32x4_mul(a, w0));
             row[1] = f32x4_add(row[1], f32x4_mul(a, w1));
         }

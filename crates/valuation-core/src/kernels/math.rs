@@ -223,15 +223,47 @@ pub fn layer_norm(x: &mut [f32], gamma: &[f32], beta: &[f32], eps: f32) {
     }
 }
 
-/// Softmax of one row in place: max subtracted, exp, divided by the sum (summed in order).
-pub fn softmax(x: &mut [f32]) {
+/// Softmax of `x · scale` over one row in place: `exp((x − max)·scale)`, divided by the sum
+/// ([`sum`]'s lane order). Four lanes at a time in wasm, the same bits as
+/// [`softmax_scaled_reference`].
+pub fn softmax_scaled(x: &mut [f32], scale: f32) {
     let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0f32;
-    for v in x.iter_mut() {
-        *v = exp(*v - max);
-        total += *v;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let rest = {
+        let mut chunks = x.chunks_exact_mut(4);
+        for c in &mut chunks {
+            // SAFETY: c is 4 f32s; unaligned v128 loads and stores are allowed in wasm.
+            unsafe {
+                use core::arch::wasm32::*;
+                let p = c.as_mut_ptr() as *mut v128;
+                let shifted = f32x4_mul(
+                    f32x4_sub(v128_load(p), f32x4_splat(max)),
+                    f32x4_splat(scale),
+                );
+                v128_store(p, exp4(shifted));
+            }
+        }
+        chunks.into_remainder()
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let rest = &mut *x;
+    for v in rest {
+        *v = exp((*v - max) * scale);
     }
-    let inv = 1.0 / total;
+    normalize(x);
+}
+
+/// [`softmax_scaled`] one element at a time, for tests.
+pub fn softmax_scaled_reference(x: &mut [f32], scale: f32) {
+    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    for v in x.iter_mut() {
+        *v = exp((*v - max) * scale);
+    }
+    normalize(x);
+}
+
+fn normalize(x: &mut [f32]) {
+    let inv = 1.0 / sum(x);
     for v in x.iter_mut() {
         *v *= inv;
     }
@@ -287,7 +319,7 @@ mod tests {
     #[test]
     fn softmax_sums_to_one_and_survives_extremes() {
         let mut row = [1000.0, 0.0, -1000.0, 999.0];
-        softmax(&mut row);
+        softmax_scaled(&mut row, 1.0);
         assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         assert!(row[0] > row[3] && row[2] == 0.0);
     }

@@ -7,6 +7,7 @@
 //! tests compare against bit for bit on odd shapes. No fused multiply-add anywhere: FMA rounds
 //! once where mul + add rounds twice, so CPUs with and without it would disagree.
 
+pub mod attention;
 pub mod check;
 pub mod gemm_f32;
 pub mod gemm_i8;

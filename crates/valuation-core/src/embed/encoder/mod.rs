@@ -18,6 +18,7 @@ pub use profile::{Op, Profile};
 pub use tensors::INT8_FORMAT;
 
 use crate::embed::{EmbedError, Precision};
+use crate::kernels::attention::{self, AttentionScratch};
 use crate::kernels::math;
 use crate::kernels::quantize_rows::QuantRows;
 use layers::{Linear, Norm};
@@ -67,7 +68,7 @@ pub struct Scratch {
     ctx: Vec<f32>,
     tmp: Vec<f32>,
     inter: Vec<f32>,
-    scores: Vec<f32>,
+    attention: AttentionScratch,
     quant: QuantRows,
     smoothed: Vec<f32>,
     /// The block being run (calibration records per block).
@@ -245,11 +246,13 @@ impl Encoder {
         resize(&mut s.ctx, m * h);
         let mut row = 0;
         for t in texts {
-            self.attention(
+            attention::attend(
                 &s.qkv[row * 3 * h..(row + t.len()) * 3 * h],
                 &mut s.ctx[row * h..(row + t.len()) * h],
                 t.len(),
-                &mut s.scores,
+                h,
+                self.dims.heads,
+                &mut s.attention,
             );
             row += t.len();
         }
@@ -297,34 +300,6 @@ impl Encoder {
         }
         if let Some(p) = &mut s.profiler {
             p.mark(op);
-        }
-    }
-
-    /// Self-attention of one text: `qkv` is `len × 3h` ([q | k | v] per token), `ctx` `len × h`.
-    /// Heads are column ranges of q, k and v; nothing is transposed or copied.
-    fn attention(&self, qkv: &[f32], ctx: &mut [f32], len: usize, scores: &mut Vec<f32>) {
-        let h = self.dims.hidden;
-        let dh = h / self.dims.heads;
-        let scale = 1.0 / (dh as f32).sqrt();
-        resize(scores, len);
-        ctx.fill(0.0);
-        for head in 0..self.dims.heads {
-            let off = head * dh;
-            for i in 0..len {
-                let q = &qkv[i * 3 * h + off..i * 3 * h + off + dh];
-                for (j, sc) in scores.iter_mut().enumerate() {
-                    let k = &qkv[j * 3 * h + h + off..j * 3 * h + h + off + dh];
-                    *sc = math::dot(q, k) * scale;
-                }
-                math::softmax(scores);
-                let out = &mut ctx[i * h + off..i * h + off + dh];
-                for (j, &p) in scores.iter().enumerate() {
-                    let v = &qkv[j * 3 * h + 2 * h + off..j * 3 * h + 2 * h + off + dh];
-                    for (o, &vv) in out.iter_mut().zip(v) {
-                        *o += p * vv;
-                    }
-                }
-            }
         }
     }
 }
