@@ -174,11 +174,25 @@ export interface ContributionRecord {
   scorer_version: string;
 }
 
+/** The part of a supabase-js `SupabaseClient` a submitter uses (no dependency on the package):
+ * its project URL and key (read from the client) and `auth.getSession()` before each send. */
+export interface SupabaseClientLike {
+  auth: {
+    getSession(): Promise<{ data: { session: { access_token: string } | null }; error: unknown }>;
+    onAuthStateChange(
+      callback: (event: string, session: { access_token: string } | null) => void,
+    ): { data: { subscription: { unsubscribe(): void } } };
+  };
+}
+
 export interface SubmitterOptions {
-  /** The Supabase project URL, e.g. "https://<ref>.supabase.co". */
-  supabaseUrl: string;
-  /** The project's anon (publishable) key. */
-  anonKey: string;
+  /** Your supabase-js client: the URL, the key and the signed-in user's session come from it,
+   * and a sign-in or token refresh flushes the outbox. Or give `supabaseUrl` and `anonKey`. */
+  supabase?: SupabaseClientLike;
+  /** The Supabase project URL, e.g. "https://<ref>.supabase.co" (read from `supabase` if given). */
+  supabaseUrl?: string;
+  /** The project's anon (publishable) key (read from `supabase` if given). */
+  anonKey?: string;
   /** The signed-in user's JWT, or a function that returns the current one (called before each
    * send, e.g. `async () => (await supabase.auth.getSession()).data.session?.access_token`). */
   accessToken?: string | (() => string | null | undefined | Promise<string | null | undefined>);
@@ -224,6 +238,14 @@ export interface Submitter {
    * record is safe (sent or queued); rejects with a `SubmitError` when it can never be stored
    * (`invalid_record`, `no_model`, `missing_reference`, `rls_denied`, …) or no user is signed in. */
   submit(report: Report | string, options?: { datasetId?: string }): Promise<SubmitResult>;
+  /** `submit()` in supabase-js's style: resolves `{ data, error }`, never rejects. */
+  trySubmit(
+    report: Report | string,
+    options?: { datasetId?: string },
+  ): Promise<
+    | { data: SubmitResult; error: null }
+    | { data: null; error: SubmitError | ValuationError }
+  >;
   /** Sends whatever the outbox holds for the signed-in user. */
   flush(): Promise<FlushResult>;
   /** Records in the outbox for the signed-in user. */

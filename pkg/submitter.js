@@ -33,15 +33,47 @@ function defaultOutbox(option) {
   return new FallbackOutbox(new IndexedDbOutbox(typeof option === 'string' ? option : undefined));
 }
 
+/**
+ * What a supabase-js client gives a submitter: its project URL and key, and the signed-in user's
+ * token read at each send, so a sign-in, refresh or sign-out is followed with no wiring. Read
+ * structurally (no dependency on @supabase/supabase-js): `supabaseUrl` and `supabaseKey` are
+ * the client's own fields (TypeScript marks them protected; they are set by its constructor in
+ * every 2.x release). Explicit options win over what the client says.
+ */
+function fromSupabaseClient(client, options) {
+  if (typeof client !== 'object' || client === null) {
+    throw new SubmitError('invalid_config', 'createSubmitter({ supabase }) needs a SupabaseClient (createClient(url, key))');
+  }
+  const supabaseUrl = options.supabaseUrl ?? (client.supabaseUrl === undefined ? undefined : String(client.supabaseUrl));
+  const anonKey = options.anonKey ?? client.supabaseKey;
+  // A client made with createClient(url, key, { accessToken }) (third-party auth) has no
+  // `auth`; its token function is the session.
+  const accessToken = options.accessToken ?? (async () => {
+    if (typeof client.accessToken === 'function') return client.accessToken();
+    const { data, error } = await client.auth.getSession();
+    if (error) throw new SubmitError('unauthorized', `the Supabase client has no usable session: ${error.message ?? error}`);
+    return data?.session?.access_token ?? null;
+  });
+  return { supabaseUrl, anonKey, accessToken };
+}
+
 export class Submitter {
   constructor(backend, options) {
-    const { supabaseUrl, anonKey, timeoutMs, retry } = options;
+    const connection = options.supabase ? fromSupabaseClient(options.supabase, options) : options;
+    const { supabaseUrl, anonKey } = connection;
+    const { timeoutMs, retry } = options;
     if (typeof supabaseUrl !== 'string' || typeof anonKey !== 'string') {
-      throw new SubmitError('invalid_config', 'createSubmitter needs { supabaseUrl, anonKey }');
+      throw new SubmitError('invalid_config', options.supabase
+        ? 'createSubmitter could not read the URL and key of this Supabase client: pass { supabaseUrl, anonKey } too'
+        : 'createSubmitter needs { supabase } (a SupabaseClient) or { supabaseUrl, anonKey }');
     }
     this.backend = backend;
     this.config = { url: supabaseUrl, anonKey, ...(timeoutMs !== undefined && { timeoutMs }), ...(retry && { retry }) };
-    this.accessToken = options.accessToken;
+    this.accessToken = connection.accessToken;
+    // A sign-in or a refreshed token: what waited for a session goes out now.
+    this.authSubscription = options.supabase?.auth?.onAuthStateChange?.((event, session) => {
+      if (session && (event === 'SIGNED_IN' || event === 'TOKEN_REFRESHED')) this.flush().catch(() => {});
+    })?.data?.subscription;
     this.datasetId = options.datasetId;
     this.outbox = defaultOutbox(options.outbox);
     this.retryIntervalMs = options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
@@ -96,6 +128,15 @@ export class Submitter {
     if (outcome?.sent) return { status: 'sent', record };
     if (outcome?.error && !outcome.kept) throw outcome.error;
     return { status: 'queued', record, error: outcome?.error ?? null };
+  }
+
+  /** submit() in supabase-js's style: `{ data, error }`, never a rejection. */
+  async trySubmit(report, options) {
+    try {
+      return { data: await this.submit(report, options), error: null };
+    } catch (error) {
+      return { data: null, error };
+    }
   }
 
   /** Sends everything the outbox holds for the signed-in user; one flush at a time, per origin. */
@@ -193,6 +234,7 @@ export class Submitter {
     this.disposed = true;
     clearTimeout(this.timer);
     globalThis.removeEventListener?.('online', this.onOnline);
+    this.authSubscription?.unsubscribe?.();
     this.backend.dispose();
     this.outbox.close();
   }
@@ -212,6 +254,7 @@ function withLock(fn) {
 export function publicSubmitter(submitter) {
   return {
     submit: (report, options) => submitter.submit(report, options),
+    trySubmit: (report, options) => submitter.trySubmit(report, options),
     flush: () => submitter.flush(),
     pending: () => submitter.pending(),
     started: submitter.started,

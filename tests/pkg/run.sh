@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 tarball=$(ls ../../target/pkg/dataunion-valuation-*.tgz 2>/dev/null | head -1)
 [[ -n $tarball ]] || { echo "no package tarball in target/pkg: run scripts/build-pkg.sh" >&2; exit 1; }
-[[ -d node_modules/playwright-core ]] || npm ci --silent --no-audit --no-fund
+[[ -d node_modules/playwright-core && -d node_modules/@supabase/supabase-js ]] || npm ci --silent --no-audit --no-fund
 # --no-save: the tarball's hash changes with every build, so it stays out of the lock file.
 npm install --silent --no-audit --no-fund --no-save "$tarball"
 

@@ -257,6 +257,56 @@ test('Node: createNodeSubmitter sends with the same Rust client over Node\'s fet
   assert.ok(stored.every((r) => r.contributor_id === OTHER));
 });
 
+/** A real supabase-js client signed in as `sub`, with no auth server: the session is recovered
+ * from its storage at start-up, as after a page reload. */
+async function supabaseClient(sub) {
+  const { createClient } = await import('@supabase/supabase-js');
+  const { default: ws } = await import('ws'); // Node 20 has no WebSocket; realtime is built eagerly
+  const storage = new Map();
+  if (sub) {
+    const access_token = token(sub);
+    const expires_at = Math.floor(Date.now() / 1000) + 3600;
+    storage.set('test-session', JSON.stringify({ access_token, refresh_token: 'unused', token_type: 'bearer',
+      expires_in: 3600, expires_at, user: { id: sub, aud: 'authenticated', role: 'authenticated' } }));
+  }
+  return createClient(GATEWAY, db.anonKey(), {
+    auth: { storageKey: 'test-session', autoRefreshToken: false, detectSessionInUrl: false,
+      storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v), removeItem: (k) => storage.delete(k) } },
+    realtime: { transport: ws },
+  });
+}
+
+test('Supabase interop: createNodeSubmitter({ supabase }) takes the URL, key and session from a real supabase-js client; trySubmit gives { data, error }', async () => {
+  const { createNodeSubmitter } = await import('@dataunion/valuation/node');
+  const [report] = reports('supabase-js', 1);
+  const client = await supabaseClient(OTHER);
+  const submitter = createNodeSubmitter({ supabase: client, datasetId: DATASET });
+  try {
+    const { data, error } = await submitter.trySubmit(report);
+    assert.equal(error, null);
+    assert.equal(data.status, 'sent');
+    const refused = await submitter.trySubmit(report, { datasetId: 'not-a-uuid' });
+    assert.equal(refused.data, null);
+    assert.equal(refused.error.code, 'invalid_record', 'a refusal is returned, not thrown');
+  } finally {
+    submitter.dispose();
+  }
+  const stored = await rows('content_sha256 = $1', [report.file.sha256]);
+  assert.deepEqual(stored.map((r) => r.contributor_id), [OTHER], 'stored once, as the client\'s signed-in user');
+
+  const signedOut = createNodeSubmitter({ supabase: await supabaseClient(null), datasetId: DATASET, flushOnStart: false });
+  try {
+    const { data, error } = await signedOut.trySubmit(report);
+    assert.equal(data, null);
+    assert.equal(error.code, 'unauthorized', 'no session in the client: sign in first');
+  } finally {
+    signedOut.dispose();
+  }
+  const { SubmitError } = await import('@dataunion/valuation/node');
+  assert.throws(() => createNodeSubmitter({ supabase: {} }), (e) => e instanceof SubmitError && e.code === 'invalid_config'
+    && /pass \{ supabaseUrl, anonKey \}/.test(e.message));
+});
+
 async function waitFor(check, what, ms = 20000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {

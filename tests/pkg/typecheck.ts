@@ -3,6 +3,7 @@
 import { createSubmitter, createValuator, DEFAULT_MODEL, SubmitError, ValuationError } from '@dataunion/valuation';
 import type { FlushResult, Report, SubmitResult, ValuationProgress, ScoreOptions } from '@dataunion/valuation';
 import { createNodeSubmitter, createNodeValuator, verify } from '@dataunion/valuation/node';
+import { createClient } from '@supabase/supabase-js';
 
 async function browser(file: File): Promise<number> {
   const valuator = createValuator({ model: { baseUrl: DEFAULT_MODEL.baseUrl }, workers: 'auto' });
@@ -52,10 +53,20 @@ async function submit(report: Report, session: () => Promise<string | undefined>
   }
 }
 
+// A supabase-js client is accepted as it is (a structural type: no dependency on the package),
+// and trySubmit's result narrows like supabase-js's own { data, error }.
+async function withSupabase(report: Report): Promise<string> {
+  const supabase = createClient('https://project.supabase.co', 'anon');
+  const submitter = createSubmitter({ supabase, datasetId: '00000000-0000-4000-8000-000000000000' });
+  const { data, error } = await submitter.trySubmit(report);
+  if (error) return `${error.code}: ${error.message}`;
+  return data.status;
+}
+
 async function nodeSubmit(report: Report): Promise<number> {
   const s = createNodeSubmitter({ supabaseUrl: 'http://127.0.0.1:54321', anonKey: 'anon', accessToken: 'jwt', retry: { maxAttempts: 2 } });
   await s.submit(report, { datasetId: '00000000-0000-4000-8000-000000000000' });
   return (await s.flush()).sent;
 }
 
-export { browser, node, submit, nodeSubmit };
+export { browser, node, submit, nodeSubmit, withSupabase };
