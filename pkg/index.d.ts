@@ -1,17 +1,16 @@
 import type { Report } from './types/report.js';
+import type { ErrorCode } from './types/error-code.js';
 import type { SubmitConfig, SubmitError as WasmSubmitError } from './web/valuation_wasm.js';
 
 export type { Report } from './types/report.js';
 export type * from './types/report.js';
 
-/** Stable error codes; branch on these, show `message`. */
-export type ValuationErrorCode =
-  | 'empty_file' | 'unsupported_type' | 'file_too_large' | 'invalid_option' | 'invalid_argument'
-  | 'invalid_dataset_ref' | 'invalid_config' | 'invalid_tokenizer' | 'invalid_weights'
-  | 'weights_hash_mismatch' | 'incompatible_model' | 'tokenize_failed' | 'inference_failed'
-  | 'model_fetch_failed' | 'model_not_found' | 'not_in_browser' | 'wasm_panic' | 'out_of_memory'
-  | 'worker_failed' | 'aborted' | 'disposed'
-  | 'internal' | SubmitErrorCode;
+/** Stable error codes; branch on these, show `message`. `ErrorCode` is generated from the Rust
+ * (`ErrorCode` in valuation-core), each with what it means. */
+export type ValuationErrorCode = ErrorCode | SubmitErrorCode;
+export type { ErrorCode };
+/** Every `ErrorCode`, e.g. to map codes to messages of your own. */
+export declare const ERROR_CODES: readonly ErrorCode[];
 
 /** Every error the package raises. A cancelled valuation rejects with `name: "AbortError"`,
  * `code: "aborted"`. */

@@ -11,6 +11,7 @@ import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
+export { ERROR_CODES } from './error-codes.js';
 export { DEFAULT_MODEL, clearModelCache, listModelCache } from './model.js';
 
 function spawnDefaultWorker() {

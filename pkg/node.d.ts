@@ -1,8 +1,8 @@
 import type { Precision, Report } from './types/report.js';
 export type { Report } from './types/report.js';
-export { ValuationError, SubmitError, DEFAULT_MODEL } from './index.js';
+export { ValuationError, SubmitError, DEFAULT_MODEL, ERROR_CODES } from './index.js';
 export type {
-  ValuationErrorCode, SubmitErrorCode, ContributionRecord, SubmitterOptions, SubmitResult, FlushResult, Submitter,
+  ErrorCode, ValuationErrorCode, SubmitErrorCode, ContributionRecord, SubmitterOptions, SubmitResult, FlushResult, Submitter,
 } from './index.js';
 import type { SubmitterOptions, Submitter, WasmBuild } from './index.js';
 

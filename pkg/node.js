@@ -17,6 +17,7 @@ import { checkBuild, pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
+export { ERROR_CODES } from './error-codes.js';
 export { DEFAULT_MODEL } from './model.js';
 
 let wasm = null;

@@ -19,6 +19,6 @@ npx tsc -p tsconfig.browser.json
 echo "pkg-tests: browser (headless Chromium)" >&2
 node --test --test-concurrency=1 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
-node --test verify.test.mjs
+node --test verify.test.mjs error-codes.test.mjs
 echo "pkg-tests: submit (headless Chromium and Node; PostgreSQL 15 + the test gateway)" >&2
 ../../scripts/with-stack.sh timeout 300 node --test --test-concurrency=1 submit.test.mjs

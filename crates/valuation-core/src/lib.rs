@@ -4,6 +4,8 @@
 //! Bytes come in, numbers and serde types go out; the binding crates only move data across.
 
 pub mod embed;
+mod error_code;
+pub use error_code::ErrorCode;
 pub mod kernels;
 
 pub use embed::{EmbedError, ModelFiles, ModelSpec, Precision};

@@ -153,7 +153,7 @@ fn broken_or_hostile_configs_are_typed_errors() {
         let err = load_err(&case, &m.tokenizer, &m.weights);
         assert!(
             matches!(
-                err.code(),
+                err.code().as_str(),
                 "invalid_config" | "incompatible_model" | "invalid_option" | "invalid_weights"
             ),
             "{}: {err}",

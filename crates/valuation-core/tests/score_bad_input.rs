@@ -6,7 +6,7 @@ use valuation_core::score::{self, Report, ScoreOptions};
 fn report(bytes: &[u8]) -> Result<Report, String> {
     score::analyze(bytes, &ScoreOptions::default())
         .map(|a| a.finish(None, None))
-        .map_err(|e| e.code().to_owned())
+        .map_err(|e| e.code().to_string())
 }
 
 #[track_caller]

@@ -103,3 +103,47 @@ fn model_spec_js_is_current() {
         "pkg/model-spec.js is stale: run with VALUATION_WRITE_TYPES=1"
     );
 }
+
+/// The TypeScript union of every `ValuationError` code and the same list for JS, from
+/// `ErrorCode::ALL`: a code added in Rust reaches both, with its doc.
+fn error_code_files() -> (String, String) {
+    use valuation_core::ErrorCode;
+    let header = "// Generated from valuation-core's ErrorCode by crates/valuation-core/tests/typescript.rs. Do not edit.\n";
+    let mut dts = format!(
+        "{header}/** Every stable code of a `ValuationError` (a `SubmitError` has its own, `SubmitErrorCode`). */\nexport type ErrorCode =\n"
+    );
+    for code in ErrorCode::ALL {
+        dts.push_str(&format!(
+            "  /** {} */\n  | {:?}\n",
+            code.doc(),
+            code.as_str()
+        ));
+    }
+    dts.pop();
+    dts.push_str(";\n");
+    let list: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    let js = format!(
+        "{header}/** Every stable code of a `ValuationError`, as the type `ErrorCode` lists them. */\nexport const ERROR_CODES = Object.freeze({});\n",
+        serde_json::to_string_pretty(&list).unwrap()
+    );
+    (dts, js)
+}
+
+#[test]
+fn error_codes_are_current() {
+    let (dts, js) = error_code_files();
+    for (file, generated) in [
+        ("pkg/types/error-code.d.ts", dts),
+        ("pkg/error-codes.js", js),
+    ] {
+        let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{file} is stale: run with VALUATION_WRITE_TYPES=1"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use valuation_core::dataset_ref::DatasetRef;
 use valuation_core::score::Report;
-use valuation_core::EmbedError;
+use valuation_core::{EmbedError, ErrorCode};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -14,11 +14,8 @@ const TS_TYPES: &'static str = r#"
  * `code` is stable across versions; branch on `code`, show `message`. */
 export interface ValuationError extends Error {
   name: "ValuationError";
-  code:
-    | "invalid_config" | "invalid_tokenizer" | "invalid_weights" | "weights_hash_mismatch"
-    | "incompatible_model" | "invalid_option" | "tokenize_failed" | "inference_failed"
-    | "invalid_argument" | "empty_file" | "unsupported_type" | "file_too_large"
-    | "invalid_dataset_ref" | "internal";
+  /** Generated from the Rust `ErrorCode` (pkg/types/error-code.d.ts). */
+  code: import("../types/error-code.js").ErrorCode;
 }
 
 /** How texts are embedded; omitted fields take their defaults. */
@@ -46,11 +43,11 @@ export interface ScoreOptions {
 }
 "#;
 
-pub fn error(code: &str, message: &str) -> JsValue {
+pub fn error(code: ErrorCode, message: &str) -> JsValue {
     let err = JsError::new(message);
     err.set_name("ValuationError");
     // Setting a plain data property on a fresh Error cannot fail.
-    let _ = Reflect::set(&err, &"code".into(), &code.into());
+    let _ = Reflect::set(&err, &"code".into(), &code.as_str().into());
     err.into()
 }
 
@@ -63,19 +60,24 @@ pub fn options<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, JsVal
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| error("invalid_option", &e.to_string()))
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| error(ErrorCode::InvalidOption, &e.to_string()))
 }
 
 pub fn strings(value: &JsValue) -> Result<Vec<String>, JsValue> {
     let array: &Array = value
         .dyn_ref()
-        .ok_or_else(|| error("invalid_argument", "expected an array of strings"))?;
+        .ok_or_else(|| error(ErrorCode::InvalidArgument, "expected an array of strings"))?;
     array
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            v.as_string()
-                .ok_or_else(|| error("invalid_argument", &format!("element {i} is not a string")))
+            v.as_string().ok_or_else(|| {
+                error(
+                    ErrorCode::InvalidArgument,
+                    &format!("element {i} is not a string"),
+                )
+            })
         })
         .collect()
 }
@@ -90,7 +92,7 @@ pub fn matrix(rows: &[Vec<f32>]) -> Float32Array {
 pub fn rows(flat: &[f32], dim: usize) -> Result<Vec<Vec<f32>>, JsValue> {
     if dim == 0 || flat.len() % dim != 0 {
         return Err(error(
-            "invalid_argument",
+            ErrorCode::InvalidArgument,
             &format!("{} numbers are not rows of {dim}", flat.len()),
         ));
     }
@@ -103,13 +105,15 @@ pub fn score_error(e: valuation_core::score::ScoreError) -> JsValue {
 
 pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> {
     bytes
-        .map(|b| DatasetRef::parse(b).map_err(|e| error("invalid_dataset_ref", &e.to_string())))
+        .map(|b| {
+            DatasetRef::parse(b).map_err(|e| error(ErrorCode::InvalidDatasetRef, &e.to_string()))
+        })
         .transpose()
 }
 
 /// Pretty JSON, as `valuation score --json` prints it: the bytes a verifier compares.
 pub fn report_json(report: &Report) -> Result<String, JsValue> {
-    serde_json::to_string_pretty(report).map_err(|e| error("internal", &e.to_string()))
+    serde_json::to_string_pretty(report).map_err(|e| error(ErrorCode::Internal, &e.to_string()))
 }
 
 // ---- submit (crate::submit) ----

@@ -70,7 +70,7 @@ impl JsEmbedder {
             .profile(&texts, performance_now)
             .map_err(convert::embed_error)?;
         serde_wasm_bindgen::to_value(&profile)
-            .map_err(|e| convert::error("internal", &e.to_string()))
+            .map_err(|e| convert::error(valuation_core::ErrorCode::Internal, &e.to_string()))
     }
 
     /// Unit-length embeddings, row-major: text `i` is `[i * dim, (i + 1) * dim)`.

@@ -20,7 +20,7 @@ impl JsFileBuffer {
         let mut bytes = Vec::new();
         bytes.try_reserve_exact(size).map_err(|_| {
             convert::error(
-                "file_too_large",
+                valuation_core::ErrorCode::FileTooLarge,
                 &format!("{size} bytes do not fit in this tab's memory"),
             )
         })?;
@@ -33,7 +33,7 @@ impl JsFileBuffer {
     pub fn push(&mut self, slice: &[u8]) -> Result<(), JsValue> {
         if self.bytes.len() + slice.len() > self.capacity {
             return Err(convert::error(
-                "invalid_argument",
+                valuation_core::ErrorCode::InvalidArgument,
                 "more bytes than the buffer was made for",
             ));
         }

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use valuation_core::dataset_ref::DatasetRef;
 use valuation_core::score::{ScoreError, ScoreOptions, Staged};
-use valuation_core::{EmbedOptions, Embedder, ModelFiles};
+use valuation_core::{EmbedOptions, Embedder, ErrorCode, ModelFiles};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ValuationInput {
@@ -46,7 +46,7 @@ pub enum ValuationOutput {
         json: String,
     },
     Failed {
-        code: String,
+        code: ErrorCode,
         message: String,
     },
 }
@@ -100,7 +100,7 @@ impl Worker for ValuationWorker {
                 options,
                 dataset_ref,
             } => match &self.embedder {
-                None => failed("model_not_loaded", "send LoadModel first"),
+                None => failed(ErrorCode::ModelNotLoaded, "send LoadModel first"),
                 Some(embedder) => valuate(
                     embedder,
                     &bytes,
@@ -117,9 +117,9 @@ impl Worker for ValuationWorker {
     }
 }
 
-fn failed(code: &str, message: &str) -> ValuationOutput {
+fn failed(code: ErrorCode, message: &str) -> ValuationOutput {
     ValuationOutput::Failed {
-        code: code.into(),
+        code,
         message: message.into(),
     }
 }
@@ -130,18 +130,19 @@ fn valuate(
     options: &ScoreOptions,
     dataset_ref: Option<&[u8]>,
     mut progress: impl FnMut(usize, usize),
-) -> Result<ValuationOutput, (&'static str, String)> {
+) -> Result<ValuationOutput, (ErrorCode, String)> {
     let score_error = |e: ScoreError| (e.code(), e.to_string());
     let dataset = dataset_ref
         .map(DatasetRef::parse)
         .transpose()
-        .map_err(|e| ("invalid_dataset_ref", e.to_string()))?;
+        .map_err(|e| (ErrorCode::InvalidDatasetRef, e.to_string()))?;
     let mut staged = Staged::new(bytes, options).map_err(score_error)?;
     while staged.embed_step(embedder).map_err(score_error)? {
         progress(staged.units_embedded(), staged.units_to_embed());
     }
     let report = staged.finish(dataset.as_ref()).map_err(score_error)?;
-    let json = serde_json::to_string_pretty(&report).map_err(|e| ("internal", e.to_string()))?;
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| (ErrorCode::Internal, e.to_string()))?;
     Ok(ValuationOutput::Report { json })
 }
 

@@ -103,7 +103,7 @@ impl JsValuation {
 
 fn finished() -> JsValue {
     convert::error(
-        "invalid_argument",
+        valuation_core::ErrorCode::InvalidArgument,
         "this valuation has already produced its report",
     )
 }

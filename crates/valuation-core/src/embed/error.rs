@@ -1,5 +1,7 @@
 use thiserror::Error;
 
+use crate::ErrorCode;
+
 /// Why a model could not be loaded or text could not be embedded.
 ///
 /// Each variant has a stable [`EmbedError::code`] so JS callers and scripts can branch on it
@@ -25,16 +27,16 @@ pub enum EmbedError {
 }
 
 impl EmbedError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            EmbedError::InvalidConfig(_) => "invalid_config",
-            EmbedError::InvalidTokenizer(_) => "invalid_tokenizer",
-            EmbedError::InvalidWeights(_) => "invalid_weights",
-            EmbedError::WeightsHashMismatch { .. } => "weights_hash_mismatch",
-            EmbedError::IncompatibleModel(_) => "incompatible_model",
-            EmbedError::InvalidOption(_) => "invalid_option",
-            EmbedError::Tokenize(_) => "tokenize_failed",
-            EmbedError::Inference(_) => "inference_failed",
+            EmbedError::InvalidConfig(_) => ErrorCode::InvalidConfig,
+            EmbedError::InvalidTokenizer(_) => ErrorCode::InvalidTokenizer,
+            EmbedError::InvalidWeights(_) => ErrorCode::InvalidWeights,
+            EmbedError::WeightsHashMismatch { .. } => ErrorCode::WeightsHashMismatch,
+            EmbedError::IncompatibleModel(_) => ErrorCode::IncompatibleModel,
+            EmbedError::InvalidOption(_) => ErrorCode::InvalidOption,
+            EmbedError::Tokenize(_) => ErrorCode::TokenizeFailed,
+            EmbedError::Inference(_) => ErrorCode::InferenceFailed,
         }
     }
 }

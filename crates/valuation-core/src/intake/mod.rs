@@ -30,9 +30,9 @@ impl FileKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(tag = "code", rename_all = "snake_case")]
+/// Why a file cannot be valued at all. Its stable code is [`IntakeError::code`] (no serde form:
+/// it reaches JS and the CLI only as a code and a message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IntakeError {
     #[error("the file is empty")]
     Empty,
@@ -40,6 +40,17 @@ pub enum IntakeError {
     Unsupported { format: String },
     #[error("the file is {size} bytes; the limit is {limit} bytes")]
     TooLarge { size: u64, limit: u64 },
+}
+
+impl IntakeError {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode;
+        match self {
+            IntakeError::Empty => ErrorCode::EmptyFile,
+            IntakeError::Unsupported { .. } => ErrorCode::UnsupportedType,
+            IntakeError::TooLarge { .. } => ErrorCode::FileTooLarge,
+        }
+    }
 }
 
 /// A decoded, normalised file and what it was recognised as.

@@ -56,14 +56,13 @@ pub enum ScoreError {
 }
 
 impl ScoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode;
         match self {
-            ScoreError::Intake(IntakeError::Empty) => "empty_file",
-            ScoreError::Intake(IntakeError::Unsupported { .. }) => "unsupported_type",
-            ScoreError::Intake(IntakeError::TooLarge { .. }) => "file_too_large",
+            ScoreError::Intake(e) => e.code(),
             ScoreError::Embed(e) => e.code(),
-            ScoreError::InvalidOption(_) => "invalid_option",
-            ScoreError::DatasetRef(_) => "invalid_dataset_ref",
+            ScoreError::InvalidOption(_) => ErrorCode::InvalidOption,
+            ScoreError::DatasetRef(_) => ErrorCode::InvalidDatasetRef,
         }
     }
 }

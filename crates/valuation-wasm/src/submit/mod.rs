@@ -22,8 +22,12 @@ pub use timer::TimerSleeper;
 /// made without embeddings) or `invalid_argument` (not a report).
 #[wasm_bindgen(js_name = contributionRecord)]
 pub fn contribution_record(report_json: &str, dataset_id: &str) -> Result<String, JsValue> {
-    let report: Report = serde_json::from_str(report_json)
-        .map_err(|e| convert::error("invalid_argument", &format!("not a valuation report: {e}")))?;
+    let report: Report = serde_json::from_str(report_json).map_err(|e| {
+        convert::error(
+            valuation_core::ErrorCode::InvalidArgument,
+            &format!("not a valuation report: {e}"),
+        )
+    })?;
     ContributionRecord::from_report(&report, dataset_id)
         .map(|r| r.to_json())
         .map_err(convert::record_error)
