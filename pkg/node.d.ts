@@ -44,8 +44,8 @@ export declare function createNodeValuator(options?: {
 /**
  * The asynchronous valuator (recommended under Node): the browser's pool on worker_threads, so
  * valuing never blocks the event loop; every file's texts are spread over the idle threads; the
- * reports are those of the browser and of `createNodeValuator`. Call `dispose()` when done (the
- * threads keep the process alive).
+ * reports are those of the browser and of `createNodeValuator`. Resolves once every thread has
+ * loaded the model. Call `dispose()` when done (the threads keep the process alive).
  */
 export declare function createValuator(options?: {
   /** Default `'int8'`. */

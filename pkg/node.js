@@ -185,7 +185,8 @@ function spawnThread() {
  * The asynchronous valuator: the browser's pool on worker_threads (a queue of files, every file's
  * texts spread over the idle threads, progress, AbortSignal, the same reports), so valuing never
  * blocks the event loop. The model is read once here (default: `defaultModelDir()`, else the
- * package's int8 copy) and each thread gets its bytes. See node.d.ts.
+ * package's int8 copy) and each thread gets its bytes; resolves once every thread has loaded it.
+ * See node.d.ts.
  */
 export async function createValuator({ modelDir, precision = 'int8', batchSize = 8, workers = 1, expectedWeightsSha256, wasm: requested = 'auto' } = {}) {
   checkPrecision(precision);
@@ -204,7 +205,9 @@ export async function createValuator({ modelDir, precision = 'int8', batchSize =
     wasm: loaded.variant,
     init: { wasmModule, files: { config, tokenizer, weights, model: { id: DEFAULT_MODEL.id, precision } } },
   });
-  await pool.ready();
+  // Every thread, not only the first: a server-side valuator is made once, and a file valued
+  // right after creation should already spread over all of them.
+  await pool.allReady();
   return {
     valuate: (input, options = {}) => {
       let bytes;

@@ -47,6 +47,7 @@ export class Pool {
     this.disposed = false;
     this.modelInfo = null;
     this.readyWaiters = [];
+    this.allReadyWaiters = []; // allReady(): every worker of the pool has its model
     this.initError = null;
     // One worker first: it fills the model cache, which the others then read.
     this.slots.push(new Slot(this));
@@ -196,6 +197,7 @@ export class Pool {
         this.modelInfo = msg.model;
         for (const w of this.readyWaiters.splice(0)) w.resolve(msg.model);
         while (this.slots.length < this.size) this.slots.push(new Slot(this));
+        this.checkAllReady();
         this.dispatch();
         break;
       case 'init-error':
@@ -260,12 +262,19 @@ export class Pool {
     // Only a worker that had worked is respawned: one that cannot start would fail forever.
     this.replace(slot, slot.ready);
     if (!this.slots.length) this.fail(error);
+    this.checkAllReady(); // a worker that never started is dropped: the others are the pool
     this.dispatch();
+  }
+
+  checkAllReady() {
+    if (this.modelInfo && this.slots.length && this.slots.every((s) => s.ready)) {
+      for (const w of this.allReadyWaiters.splice(0)) w.resolve(this.modelInfo);
+    }
   }
 
   fail(error) {
     this.initError = error;
-    for (const w of this.readyWaiters.splice(0)) w.reject(fromWire(error));
+    for (const w of [...this.readyWaiters.splice(0), ...this.allReadyWaiters.splice(0)]) w.reject(fromWire(error));
   }
 
   detach(slot) {
@@ -298,6 +307,16 @@ export class Pool {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
+  /** Resolves once every worker has loaded its model (later workers start after the first, so a
+   * file valued before then may run on fewer). */
+  async allReady() {
+    await this.ready(); // the first worker's 'ready' has started the others
+    return new Promise((resolve, reject) => {
+      this.allReadyWaiters.push({ resolve, reject });
+      this.checkAllReady();
+    });
+  }
+
   /** Each worker's wasm memory: it only grows, so this is each worker's peak. */
   async stats() {
     const sizes = await Promise.all(this.slots.map((slot) => new Promise((resolve) => {
@@ -316,6 +335,6 @@ export class Pool {
       if (slot.job) this.settle(slot.job, disposed());
     }
     for (const job of this.queue.splice(0)) this.settle(job, disposed());
-    for (const w of this.readyWaiters.splice(0)) w.reject(disposed());
+    for (const w of [...this.readyWaiters.splice(0), ...this.allReadyWaiters.splice(0)]) w.reject(disposed());
   }
 }

@@ -69,7 +69,7 @@ pub fn run_score(args: &ScoreArgs, model: Option<&Path>, precision: Precision) -
     let report = score::score(&bytes, &options, &embedder, dataset.as_ref())
         .map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", report.canonical_json());
     } else {
         print_readable(&args.file, &report);
     }

@@ -5,7 +5,6 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 use valuation_core::dataset_ref::DatasetRef;
-use valuation_core::score::Report;
 use valuation_core::{EmbedError, ErrorCode};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -109,11 +108,6 @@ pub fn dataset_ref(bytes: Option<&[u8]>) -> Result<Option<DatasetRef>, JsValue> 
             DatasetRef::parse(b).map_err(|e| error(ErrorCode::InvalidDatasetRef, &e.to_string()))
         })
         .transpose()
-}
-
-/// Pretty JSON, as `valuation score --json` prints it: the bytes a verifier compares.
-pub fn report_json(report: &Report) -> Result<String, JsValue> {
-    serde_json::to_string_pretty(report).map_err(|e| error(ErrorCode::Internal, &e.to_string()))
 }
 
 // ---- submit (crate::submit) ----

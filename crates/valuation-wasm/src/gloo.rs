@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use valuation_core::dataset_ref::DatasetRef;
-use valuation_core::score::{ScoreError, ScoreOptions, Staged};
+use valuation_core::score::{self, ScoreError, ScoreOptions};
 use valuation_core::{EmbedOptions, Embedder, ErrorCode, ModelFiles};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -129,20 +129,16 @@ fn valuate(
     bytes: &[u8],
     options: &ScoreOptions,
     dataset_ref: Option<&[u8]>,
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize),
 ) -> Result<ValuationOutput, (ErrorCode, String)> {
     let score_error = |e: ScoreError| (e.code(), e.to_string());
     let dataset = dataset_ref
         .map(DatasetRef::parse)
         .transpose()
-        .map_err(|e| (ErrorCode::InvalidDatasetRef, e.to_string()))?;
-    let mut staged = Staged::new(bytes, options).map_err(score_error)?;
-    while staged.embed_step(embedder).map_err(score_error)? {
-        progress(staged.units_embedded(), staged.units_to_embed());
-    }
-    let report = staged.finish(dataset.as_ref()).map_err(score_error)?;
-    let json =
-        serde_json::to_string_pretty(&report).map_err(|e| (ErrorCode::Internal, e.to_string()))?;
+        .map_err(|e| score_error(e.into()))?;
+    let report = score::score_with_progress(bytes, options, embedder, dataset.as_ref(), progress)
+        .map_err(score_error)?;
+    let json = report.canonical_json();
     Ok(ValuationOutput::Report { json })
 }
 

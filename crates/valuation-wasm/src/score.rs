@@ -19,6 +19,6 @@ impl JsEmbedder {
         let dataset = convert::dataset_ref(dataset_ref.as_deref())?;
         let report = score::score(bytes, &options, &self.inner, dataset.as_ref())
             .map_err(convert::score_error)?;
-        convert::report_json(&report)
+        Ok(report.canonical_json())
     }
 }

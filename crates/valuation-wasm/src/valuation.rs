@@ -97,7 +97,7 @@ impl JsValuation {
         let report = staged
             .finish(dataset.as_ref())
             .map_err(convert::score_error)?;
-        convert::report_json(&report)
+        Ok(report.canonical_json())
     }
 }
 

@@ -207,8 +207,23 @@ pub fn score(
     embedder: &Embedder,
     dataset: Option<&DatasetRef>,
 ) -> Result<Report, ScoreError> {
+    score_with_progress(bytes, options, embedder, dataset, |_, _| {})
+}
+
+/// [`score`], calling `progress(units embedded, units to embed)` after each batch: the one staged
+/// loop of every host that runs the whole pipeline in one call (the CLI, the gloo worker).
+#[cfg(feature = "model")]
+pub fn score_with_progress(
+    bytes: &[u8],
+    options: &ScoreOptions,
+    embedder: &Embedder,
+    dataset: Option<&DatasetRef>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Report, ScoreError> {
     let mut staged = Staged::new(bytes, options)?;
-    while staged.embed_step(embedder)? {}
+    while staged.embed_step(embedder)? {
+        progress(staged.units_embedded(), staged.units_to_embed());
+    }
     staged.finish(dataset)
 }
 

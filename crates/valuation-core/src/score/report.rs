@@ -29,6 +29,16 @@ pub struct Report {
     pub reasons: Vec<String>,
 }
 
+impl Report {
+    /// The report's one JSON form, byte for byte what the CLI prints, the wasm bindings and the
+    /// worker return and `verify()` compares: pretty-printed, fields in declaration order.
+    pub fn canonical_json(&self) -> String {
+        // Cannot fail: every map in a report has string keys, and serde_json writes a
+        // non-finite float as null rather than erroring.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FileInfo {
