@@ -16,6 +16,8 @@ echo "pkg-tests: tsc --noEmit (the package's types against typecheck.ts)" >&2
 npx tsc -p tsconfig.json
 echo "pkg-tests: tsc --noEmit as a browser app compiles it (default lib, no @types/node, skipLibCheck off)" >&2
 npx tsc -p tsconfig.browser.json
+echo "pkg-tests: the README's JavaScript examples compile against the package (tsc, strict)" >&2
+node readme-snippets.mjs
 echo "pkg-tests: browser (headless Chromium)" >&2
 node --test --test-concurrency=1 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
