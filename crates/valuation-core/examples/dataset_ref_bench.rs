@@ -1,7 +1,8 @@
 //! Dataset reference at scale, natively: build one from N synthetic accepted units (unit vectors
 //! of the model's width from a fixed generator), write and read it back, then look up 128
 //! sampled units (half near copies of accepted ones, half fresh). Prints size per unit and times.
-//! `cargo run --release -p valuation-core --example dataset_ref_bench [-- N]` (default 100 000).
+//! `cargo run --release -p valuation-core --example dataset_ref_bench [-- N [OUT]]` (default
+//! 100 000; OUT: also write the reference there, e.g. for timing it in wasm).
 //! A benchmark, not a test: it asserts only that near copies are found and fresh units are not.
 
 use std::time::Instant;
@@ -35,6 +36,9 @@ fn main() {
     let reference = builder.build();
     let build = t.elapsed();
     let bytes = reference.to_bytes();
+    if let Some(out) = std::env::args().nth(2) {
+        std::fs::write(&out, &bytes).expect("write the reference");
+    }
     let t = Instant::now();
     let parsed = DatasetRef::parse(&bytes).expect("reads back");
     let read = t.elapsed();
