@@ -16,10 +16,10 @@ export VALUATION_MODEL_DIR
 step "quality corpus and datatrove's verdicts (the peer the heuristics are compared with)"
 scripts/quality-corpus.sh
 
-step "formatting and lints (cargo fmt --check; clippy, warnings are errors, natively and for wasm32)"
+step "formatting and lints (cargo fmt --check; clippy, warnings are errors, natively and for wasm32, tests included)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p valuation-wasm --features relaxed-simd -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p valuation-wasm --all-targets --features relaxed-simd -- -D warnings
 
 step "native tests (cargo test --workspace)"
 cargo test --workspace --locked

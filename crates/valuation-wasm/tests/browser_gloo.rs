@@ -165,7 +165,7 @@ async fn gloo_worker_values_a_file_like_the_cli() {
     })
     .await;
     assert!(
-        matches!(&empty, ValuationOutput::Failed { code, .. } if code == "empty_file"),
+        matches!(&empty, ValuationOutput::Failed { code, .. } if *code == "empty_file"),
         "{empty:?}"
     );
 }
