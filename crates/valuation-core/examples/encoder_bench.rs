@@ -77,30 +77,30 @@ fn main() {
             texts.len() as f64 / secs
         );
         let profile = embedder.profile(&texts, now_ms).unwrap();
-        let shares: Vec<String> = profile
-            .ms
-            .iter()
-            .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
-            .collect();
         println!(
             "     profile ({:.0} ms): {}",
             profile.total_ms,
-            shares.join(", ")
+            shares(&profile)
         );
         // Paragraph-long units (six sentences, ~130 word pieces), what valuing prose embeds.
         let t = Instant::now();
         embedder.embed(&paragraphs).unwrap();
         let secs = t.elapsed().as_secs_f64();
         let profile = embedder.profile(&paragraphs, now_ms).unwrap();
-        let shares: Vec<String> = profile
-            .ms
-            .iter()
-            .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
-            .collect();
         println!(
             "     paragraphs: {:.1}/s; profile: {}",
             paragraphs.len() as f64 / secs,
-            shares.join(", ")
+            shares(&profile)
         );
     }
+}
+
+/// "op 12.3%, …": each op class's share of a profile.
+fn shares(profile: &valuation_core::embed::Profile) -> String {
+    profile
+        .ms
+        .iter()
+        .map(|(op, ms)| format!("{op} {:.1}%", 100.0 * ms / profile.total_ms))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
