@@ -20,8 +20,11 @@ class Slot {
   constructor(pool) {
     this.pool = pool;
     this.job = null; // the file this worker values (it may embed other files' texts meanwhile)
+    // What the worker is doing, tracked apart because the answers can cross: a file's own work
+    // (reading and analysing it, later its report) and a slice of some file's texts. A 'result'
+    // may arrive while a slice sent after the vectors is still being embedded.
     this.chunk = null; // the slice of texts it embeds: { job, index, count }
-    this.busy = false; // a message that occupies the worker is unanswered
+    this.analyzing = false; // its file's 'valuate' or 'vectors' is unanswered
     this.textsEmbedded = 0;
     this.ready = false;
     this.worker = pool.spawn();
@@ -108,17 +111,17 @@ export class Pool {
   /** Idle workers embed the oldest file's next slice first, then start the next queued file. */
   dispatch() {
     for (const slot of this.slots) {
-      if (!slot.ready || slot.busy) continue;
+      if (!slot.ready || slot.chunk || slot.analyzing) continue;
       if (this.sendChunk(slot) || slot.job || !this.queue.length) continue;
       const job = this.queue.shift();
       slot.job = job;
-      slot.busy = true;
+      slot.analyzing = true;
       const { id, blob, options, datasetRef, crash } = job;
       try {
         slot.worker.postMessage({ type: 'valuate', id, blob, options, datasetRef, crash });
       } catch (e) {
         slot.job = null;
-        slot.busy = false;
+        slot.analyzing = false;
         this.settle(job, new ValuationError('invalid_argument', e.message));
       }
     }
@@ -133,7 +136,6 @@ export class Pool {
     const index = job.pending.shift();
     const texts = job.texts.slice(index * this.chunkSize, (index + 1) * this.chunkSize);
     slot.chunk = { job, index, count: texts.length };
-    slot.busy = true;
     slot.worker.postMessage({ type: 'embed', id: job.id, chunk: index, texts });
     return true;
   }
@@ -166,6 +168,7 @@ export class Pool {
       offset += part.length;
     }
     job.texts = job.parts = null;
+    job.owner.analyzing = true; // it scores the file now: no slice for it until the report is in
     job.owner.worker.postMessage({ type: 'vectors', id: job.id, vectors }, [vectors.buffer]);
   }
 
@@ -212,7 +215,7 @@ export class Pool {
         break;
       case 'texts':
         if (job?.id !== msg.id) break;
-        slot.busy = false;
+        slot.analyzing = false;
         job.owner = slot;
         if (!job.settled) this.startEmbedding(job, msg.texts);
         this.dispatch();
@@ -222,7 +225,6 @@ export class Pool {
         const chunk = slot.chunk;
         if (chunk?.job.id !== msg.id || chunk.index !== msg.chunk) break;
         slot.chunk = null;
-        slot.busy = false;
         if (msg.type === 'embedded') {
           slot.textsEmbedded += chunk.count;
           if (!chunk.job.settled) this.chunkEmbedded(chunk.job, chunk.index, chunk.count, msg.vectors);
@@ -237,14 +239,14 @@ export class Pool {
       case 'result':
         if (job?.id !== msg.id) break;
         slot.job = null;
-        slot.busy = false;
+        slot.analyzing = false; // a slice it was given before may still be on its way: slot.chunk stays
         this.settle(job, null, JSON.parse(msg.report));
         this.dispatch();
         break;
       case 'error':
         if (job?.id !== msg.id) break;
         slot.job = null;
-        slot.busy = false;
+        slot.analyzing = false;
         this.settle(job, msg.error.code === 'aborted' ? aborted() : fromWire(msg.error));
         if (msg.fatal) this.replace(slot, true);
         this.dispatch();

@@ -6,6 +6,15 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 step() { echo; echo "=== $* ($(date +%T))"; }
+# Runs "$@" with a time bound in minutes, well above its usual time: a hang fails the step that
+# hangs, with its name, instead of CI's own limit stopping the whole run with no reason.
+bounded() {
+  local minutes=$1 rc=0
+  shift
+  timeout -k 30 "${minutes}m" "$@" || rc=$?
+  if ((rc == 124)); then echo "test.sh: still running after ${minutes} min, stopped: $*" >&2; fi
+  return "$rc"
+}
 
 step "setup"
 scripts/setup.sh
@@ -22,7 +31,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p valuation-wasm --all-targets --features relaxed-simd -- -D warnings
 
 step "native tests (cargo test --workspace)"
-cargo test --workspace --locked
+bounded 35 cargo test --workspace --locked
 
 step "native embeddings of the reference corpus, for the browser-equals-native test"
 mkdir -p target/test-data
@@ -51,27 +60,31 @@ step "npm package (release wasm, packed tarball)"
 scripts/build-pkg.sh
 
 step "npm package in headless Chromium and Node: cache, progress, 100 files, cancel, panics, verify()"
-tests/pkg/run.sh
+bounded 20 tests/pkg/run.sh
 
 step "Next.js app with the package: next build (Turbopack and webpack), next start, end to end"
-tests/www/run.sh
+bounded 25 tests/www/run.sh
 
 step "a fresh Vite app with the package: vite build with no config, the model from the app's assets, end to end"
-tests/vite/run.sh
+bounded 15 tests/vite/run.sh
 
 step "Supabase schema, RLS and the PostgREST contract (real PostgreSQL 15 + the test gateway)"
-tests/supabase/run.sh
+bounded 10 tests/supabase/run.sh
 
 step "fuzzing intake + scoring and the dataset-reference parser (bounded)"
-scripts/fuzz.sh "${VALUATION_FUZZ_SECONDS:-60}"
+bounded 15 scripts/fuzz.sh "${VALUATION_FUZZ_SECONDS:-60}"
 
 step "browser tests (wasm-pack test, headless Chromium, dedicated worker)"
 export VALUATION_NATIVE_EMBEDDINGS=$native VALUATION_NATIVE_REPORTS=$reports VALUATION_SHARED=$shared
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-900} CHROMEDRIVER=/usr/bin/chromedriver
-(cd crates/valuation-wasm &&
-  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked &&
+browser_tests() {
+  cd crates/valuation-wasm
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- --locked
   # The relaxed-SIMD build's kernels against their scalar references too (only the core rebuilds).
   wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install -- \
-    --locked --features relaxed-simd --test browser_embeddings -- kernels)
+    --locked --features relaxed-simd --test browser_embeddings -- kernels
+}
+export -f browser_tests
+bounded 30 bash -euo pipefail -c browser_tests
 
 step "all tests passed"

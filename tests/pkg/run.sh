@@ -18,9 +18,12 @@ echo "pkg-tests: tsc --noEmit as a browser app compiles it (default lib, no @typ
 npx tsc -p tsconfig.browser.json
 echo "pkg-tests: the README's JavaScript examples compile against the package (tsc, strict)" >&2
 node readme-snippets.mjs
+# Every test has a time bound: a hang fails with the test's name instead of stalling CI.
+echo "pkg-tests: the pool's message protocol under seeded interleavings (scripted workers)" >&2
+node --test --test-timeout=120000 pool.test.mjs
 echo "pkg-tests: browser (headless Chromium)" >&2
-node --test --test-concurrency=1 browser.test.mjs
+node --test --test-concurrency=1 --test-timeout=300000 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
-node --test verify.test.mjs error-codes.test.mjs
+node --test --test-timeout=300000 verify.test.mjs error-codes.test.mjs
 echo "pkg-tests: submit (headless Chromium and Node; PostgreSQL 15 + the test gateway)" >&2
-../../scripts/with-stack.sh timeout 300 node --test --test-concurrency=1 submit.test.mjs
+../../scripts/with-stack.sh timeout 300 node --test --test-concurrency=1 --test-timeout=120000 submit.test.mjs
