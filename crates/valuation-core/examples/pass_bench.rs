@@ -16,7 +16,7 @@ fn digest(path: &str, options: &ScoreOptions) -> String {
         Err(e) => return format!("error {e}"),
     };
     let analysis = staged.analysis();
-    let mut hashes: Vec<u64> = analysis.unit_hashes.iter().copied().collect();
+    let mut hashes: Vec<u64> = analysis.unit_hashes.to_vec();
     hashes.sort_unstable();
     let sample = serde_json::to_string(&analysis.sample).expect("json");
     let report = serde_json::to_string(&staged.finish(None).expect("report")).expect("json");

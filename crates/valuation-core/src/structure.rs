@@ -2,10 +2,12 @@
 //! columns, duplicate rows and label imbalance. JSON records are flattened to key paths, so both
 //! formats share one set of column statistics.
 
-use crate::units::HashSet64;
+use crate::units::{DistinctHashes, HashMap64};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use xxhash_rust::xxh3::xxh3_64;
+// XXH64, not xxh3: these hashes only count (distinct values, duplicate rows), and xxh3's
+// 64x64->128-bit multiply is a library call in wasm, where XXH64 needs only native ones.
+use xxhash_rust::xxh64::xxh64;
 
 /// Columns (or JSON key paths) tracked per file; wider files are measured on the first ones.
 pub const MAX_COLUMNS: usize = 256;
@@ -33,10 +35,18 @@ enum CellType {
 const MISSING: [&str; 8] = ["na", "n/a", "nan", "null", "none", "-", "?", "nil"];
 const BOOLEANS: [&str; 4] = ["true", "false", "yes", "no"];
 
-/// Empty or a missing-value marker, in any ASCII case. (Every cell of a table comes here, so
-/// nothing is allocated.)
-fn is_missing(cell: &str) -> bool {
-    let c = cell.trim();
+/// `str::trim`, without its char-by-char look at both ends when they are printable ASCII (most
+/// cells: this runs on every cell of a table).
+fn trim(v: &str) -> &str {
+    match (v.as_bytes().first(), v.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => v,
+        _ => v.trim(),
+    }
+}
+
+/// Empty or a missing-value marker, in any ASCII case; `c` is trimmed. (Every cell of a table
+/// comes here, so nothing is allocated.)
+fn is_missing(c: &str) -> bool {
     c.is_empty() || c.len() <= 4 && MISSING.iter().any(|m| c.eq_ignore_ascii_case(m))
 }
 
@@ -47,12 +57,27 @@ fn may_be_finite_float(c: &str) -> bool {
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
 }
 
-fn cell_type(cell: &str) -> CellType {
-    let c = cell.trim();
+/// Digits around one point, with a digit on either side: what most decimal cells look like. No
+/// more than 300 digits can spell a value too large to be finite, so no parse is needed.
+fn is_plain_decimal(unsigned: &str) -> bool {
+    let b = unsigned.as_bytes();
+    let point = b.iter().position(|&c| c == b'.');
+    point.is_some_and(|p| {
+        b.len() <= 300
+            && b.len() > 1
+            && b[..p].iter().all(u8::is_ascii_digit)
+            && b[p + 1..].iter().all(u8::is_ascii_digit)
+    })
+}
+
+/// The type of a trimmed cell.
+fn cell_type(c: &str) -> CellType {
     let digits = c.strip_prefix(['-', '+']).unwrap_or(c);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         CellType::Integer
-    } else if may_be_finite_float(c) && c.parse::<f64>().is_ok_and(f64::is_finite) {
+    } else if is_plain_decimal(digits)
+        || may_be_finite_float(c) && c.parse::<f64>().is_ok_and(f64::is_finite)
+    {
         CellType::Float
     } else if c.len() <= 5 && BOOLEANS.iter().any(|b| c.eq_ignore_ascii_case(b)) {
         CellType::Boolean
@@ -73,27 +98,33 @@ struct Column {
     missing: u64,
     /// Cells of each `CellType`, by its discriminant.
     types: [u64; 5],
-    distinct: BTreeMap<String, u64>,
+    /// Cells per distinct value (by its hash: only the counts are read), up to `MAX_DISTINCT`.
+    distinct: HashMap64<u64>,
     distinct_overflow: bool,
 }
 
 impl Column {
     fn cell(&mut self, value: &str) {
-        if is_missing(value) {
+        let v = trim(value);
+        if is_missing(v) {
             self.missing += 1;
             return;
         }
         self.present += 1;
-        self.types[cell_type(value) as usize] += 1;
+        self.types[cell_type(v) as usize] += 1;
         if self.distinct_overflow {
             return;
         }
-        let v = value.trim();
-        let v = v.char_indices().nth(64).map_or(v, |(end, _)| &v[..end]);
-        if let Some(n) = self.distinct.get_mut(v) {
+        // Values compare on their first 64 characters (at most 64 bytes hold at most 64 chars).
+        let v = match v.len() > 64 {
+            true => v.char_indices().nth(64).map_or(v, |(end, _)| &v[..end]),
+            false => v,
+        };
+        let key = xxh64(v.as_bytes(), 0);
+        if let Some(n) = self.distinct.get_mut(&key) {
             *n += 1;
         } else if self.distinct.len() < MAX_DISTINCT {
-            self.distinct.insert(v.to_owned(), 1);
+            self.distinct.insert(key, 1);
         } else {
             self.distinct_overflow = true;
         }
@@ -110,8 +141,7 @@ pub struct StructureStats {
     rows: u64,
     ragged_rows: u64,
     width: Option<usize>,
-    row_hashes: HashSet64,
-    duplicate_rows: u64,
+    row_hashes: DistinctHashes,
     pub columns_truncated: bool,
     header_pending: bool,
     // Per-row scratch, reused: which columns the row had, and the bytes its hash is taken of.
@@ -179,13 +209,14 @@ impl StructureStats {
         self.ragged_rows += u64::from(width != expected);
         self.start_row();
         for (i, value) in fields.enumerate().take(MAX_COLUMNS) {
+            // A field's column is its position: the values alone, each with its length, tell
+            // two rows apart.
+            push_field_bytes(&mut self.row_bytes, value);
             if i < self.names.len() {
                 // Names are registered in order: `names[i]` is column `i`.
-                push_cell_bytes(&mut self.row_bytes, &self.names[i], value);
                 self.cell(i, value);
             } else {
                 let name = format!("column_{}", i + 1);
-                push_cell_bytes(&mut self.row_bytes, &name, value);
                 if let Some(c) = self.column_index(&name) {
                     self.cell(c, value);
                 }
@@ -232,12 +263,11 @@ impl StructureStats {
                 column.missing += 1;
             }
         }
-        if !self.row_hashes.insert(xxh3_64(&self.row_bytes)) {
-            self.duplicate_rows += 1;
-        }
+        self.row_hashes.push(xxh64(&self.row_bytes, 0));
     }
 
-    pub fn finish(&self, unparsed: u64) -> Structure {
+    pub fn finish(&mut self, unparsed: u64) -> Structure {
+        let duplicate_rows = self.row_hashes.pushed() - self.row_hashes.distinct();
         let cols = &self.columns;
         let cells: u64 = cols.iter().map(|c| c.present + c.missing).sum();
         let missing: u64 = cols.iter().map(|c| c.missing).sum();
@@ -280,7 +310,7 @@ impl StructureStats {
             duplicate_rows: if self.rows == 0 {
                 0.0
             } else {
-                self.duplicate_rows as f64 / self.rows as f64
+                duplicate_rows as f64 / self.rows as f64
             },
             label_column,
             label_balance,
@@ -307,17 +337,107 @@ impl StructureStats {
     }
 }
 
-/// What a row's duplicate check hashes, per cell: the column's name, 0x1f, the value, 0x1e.
+/// What a record's duplicate check hashes, per cell: its key and value, each after its length
+/// (no separator byte a value could contain makes two records look alike).
 fn push_cell_bytes(row: &mut Vec<u8>, name: &str, value: &str) {
-    row.extend_from_slice(name.as_bytes());
-    row.push(0x1f);
+    push_field_bytes(row, name);
+    push_field_bytes(row, value);
+}
+
+/// A positional row's field, for its duplicate check: its length, then its bytes.
+fn push_field_bytes(row: &mut Vec<u8>, value: &str) {
+    row.extend_from_slice(&(value.len() as u64).to_le_bytes());
     row.extend_from_slice(value.as_bytes());
-    row.push(0x1e);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell type as it was written before the decimal fast path: the parse decides.
+    fn cell_type_reference(cell: &str) -> CellType {
+        let c = cell.trim();
+        let digits = c.strip_prefix(['-', '+']).unwrap_or(c);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            CellType::Integer
+        } else if may_be_finite_float(c) && c.parse::<f64>().is_ok_and(f64::is_finite) {
+            CellType::Float
+        } else if c.len() <= 5 && BOOLEANS.iter().any(|b| c.eq_ignore_ascii_case(b)) {
+            CellType::Boolean
+        } else if c.len() >= 10
+            && c.as_bytes()[4] == b'-'
+            && c.as_bytes()[7] == b'-'
+            && c[..4].bytes().all(|b| b.is_ascii_digit())
+        {
+            CellType::Date
+        } else {
+            CellType::Text
+        }
+    }
+
+    #[test]
+    fn cell_types_match_the_reference() {
+        let mut cells: Vec<String> = [
+            "",
+            " ",
+            "1",
+            "-1",
+            "+1",
+            "1.",
+            ".5",
+            "-.5",
+            "+.5",
+            ".",
+            "-.",
+            "+",
+            "-",
+            "1.2.3",
+            "1e5",
+            "1E-5",
+            "1e400",
+            "-1e400",
+            "inf",
+            "NaN",
+            "1..2",
+            " 3.25 ",
+            "0.0",
+            "00.00",
+            "1,5",
+            "2026-01-02",
+            "true",
+            "Yes",
+            "abc",
+            "1.5x",
+            "\u{661}.\u{665}",
+            "1.5\u{a0}",
+            "--1.5",
+            "\u{2003}7\u{85}",
+            "\t1\r\n",
+            "\u{1}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Around the length past which a plain decimal could overflow to infinity.
+        for digits in [298, 299, 300, 308, 309, 310, 400] {
+            cells.push(format!("{}.5", "9".repeat(digits)));
+            cells.push(format!("-{}.", "9".repeat(digits)));
+        }
+        // Every string of up to four characters over the ones that matter.
+        let alphabet = ["1", "0", ".", "-", "+", "e", " ", "x"];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            frontier = frontier
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            cells.extend(frontier.iter().cloned());
+        }
+        for c in &cells {
+            assert_eq!(trim(c), c.trim(), "{c:?}");
+            assert_eq!(cell_type(trim(c)), cell_type_reference(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn measures_a_small_table() {

@@ -11,7 +11,7 @@ use crate::intake::{intake, json, table, FileKind, IntakeError};
 use crate::pii::{self, PiiCounts};
 use crate::structure::{Structure, StructureStats, MAX_COLUMNS};
 use crate::units::{
-    prose_units, truncate_chars, unit_hash, HashSet64, Normalizer, UnitSampler, MAX_UNIT_CHARS,
+    prose_units, truncate_chars, unit_hash, Normalizer, UnitSampler, MAX_UNIT_CHARS,
 };
 use std::borrow::Cow;
 
@@ -37,7 +37,8 @@ pub struct TableMeasures {
 pub struct Analysis {
     pub file: FileInfo,
     pub sample: Vec<(u64, String)>,
-    pub unit_hashes: HashSet64,
+    /// Every distinct unit hash, increasing.
+    pub unit_hashes: Vec<u64>,
     pub prose: Option<ProseMeasures>,
     pub table: Option<TableMeasures>,
     pub pii: PiiCounts,
@@ -80,8 +81,8 @@ pub fn analyze(
         }
     }
     let pii = pii::scan(text);
-    let (units, duplicates) = (sampler.units as u64, sampler.duplicates as u64);
-    let (sample, unit_hashes) = sampler.into_sample();
+    let units = sampler.finish();
+    let (sample, unit_hashes) = (units.sample, units.hashes);
     let file = FileInfo {
         sha256: sha256.unwrap_or_else(|| crate::embed::sha256_hex(bytes)),
         size: bytes.len() as u64,
@@ -93,8 +94,8 @@ pub fn analyze(
         } else {
             text.chars().count()
         } as u64,
-        units,
-        duplicate_units: duplicates,
+        units: units.units,
+        duplicate_units: units.duplicates,
         sampled_units: sample.len() as u64,
     };
     Ok(Analysis {
@@ -209,7 +210,7 @@ fn read_table(
         }
         table_row(stats, &names, sampler, normalizer, record);
     });
-    let stats = stats.unwrap_or_default();
+    let mut stats = stats.unwrap_or_default();
     TableMeasures {
         structure: stats.finish(unparsed as u64),
         parse_error: None,

@@ -429,7 +429,7 @@ pub const SEMANTIC_MATCH_BITS: u32 = 29;
 pub fn novelty(
     dataset: &DatasetRef,
     sha256: &str,
-    hashes: &crate::units::HashSet64,
+    hashes: &[u64],
     units: &[Vec<f32>],
 ) -> Sub<Novelty> {
     let exact = dataset.contains_file(sha256);

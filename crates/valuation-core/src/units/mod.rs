@@ -4,9 +4,11 @@
 //! depend on file order or size, costs one hash per unit, and a contributor cannot choose which
 //! units are looked at except by changing the units themselves.
 
+mod distinct;
 mod normalize;
 mod prose;
 
+pub use distinct::DistinctHashes;
 pub use normalize::{normalize_unit, Normalizer};
 pub use prose::{prose_units, ProseUnit};
 
@@ -49,13 +51,23 @@ pub type HashSet64 = HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
 /// A map keyed by such hashes.
 pub type HashMap64<V> = std::collections::HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 
-/// Streams units; keeps counts, duplicates and the bottom-k sample.
+/// Streams units; keeps every distinct unit hash and the bottom-k sample.
 pub struct UnitSampler {
     k: usize,
     heap: BinaryHeap<(u64, String)>,
-    seen: HashSet64,
-    pub units: usize,
-    pub duplicates: usize,
+    /// The hashes in `heap`: a unit seen twice enters the sample once.
+    in_heap: HashSet64,
+    hashes: DistinctHashes,
+}
+
+/// What a file's units came to.
+pub struct SampledUnits {
+    /// The sample, ordered by hash so downstream reductions run in a fixed order.
+    pub sample: Vec<(u64, String)>,
+    /// Every distinct unit hash, increasing (for dataset references and novelty).
+    pub hashes: Vec<u64>,
+    pub units: u64,
+    pub duplicates: u64,
 }
 
 impl UnitSampler {
@@ -63,39 +75,42 @@ impl UnitSampler {
         UnitSampler {
             k,
             heap: BinaryHeap::new(),
-            seen: HashSet64::default(),
-            units: 0,
-            duplicates: 0,
+            in_heap: HashSet64::default(),
+            hashes: DistinctHashes::default(),
         }
     }
 
     /// Adds one unit; `render` builds its embedding text only if it enters the sample.
     pub fn push(&mut self, normalized: &[u8], render: impl FnOnce() -> String) -> u64 {
         let h = unit_hash(normalized);
-        self.units += 1;
-        if !self.seen.insert(h) {
-            self.duplicates += 1;
+        self.hashes.push(h);
+        // Bottom-k of the distinct hashes: a hash that left the heap was above its top, which
+        // only falls, so it can never qualify again; one in the heap is a repeat.
+        let full = self.heap.len() >= self.k;
+        if full && self.heap.peek().is_none_or(|(top, _)| h >= *top) || self.in_heap.contains(&h) {
             return h;
         }
-        if self.heap.len() < self.k {
-            self.heap.push((h, render()));
-        } else if self.heap.peek().is_some_and(|(top, _)| h < *top) {
-            self.heap.pop();
-            self.heap.push((h, render()));
+        if full {
+            if let Some((gone, _)) = self.heap.pop() {
+                self.in_heap.remove(&gone);
+            }
         }
+        self.heap.push((h, render()));
+        self.in_heap.insert(h);
         h
     }
 
-    /// Distinct unit hashes seen, for dataset references and novelty.
-    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
-        self.seen.iter().copied()
-    }
-
-    /// The sample, ordered by hash so downstream reductions run in a fixed order.
-    pub fn into_sample(self) -> (Vec<(u64, String)>, HashSet64) {
-        let mut v = self.heap.into_vec();
-        v.sort();
-        (v, self.seen)
+    pub fn finish(self) -> SampledUnits {
+        let mut sample = self.heap.into_vec();
+        sample.sort();
+        let units = self.hashes.pushed();
+        let hashes = self.hashes.into_sorted();
+        SampledUnits {
+            sample,
+            units,
+            duplicates: units - hashes.len() as u64,
+            hashes,
+        }
     }
 }
 
@@ -124,14 +139,11 @@ mod tests {
             for &i in order {
                 s.push(normalize_unit(units[i]).as_bytes(), || units[i].to_owned());
             }
+            let done = s.finish();
             (
-                s.units,
-                s.duplicates,
-                s.into_sample()
-                    .0
-                    .into_iter()
-                    .map(|(h, _)| h)
-                    .collect::<Vec<_>>(),
+                done.units,
+                done.duplicates,
+                done.sample.into_iter().map(|(h, _)| h).collect::<Vec<_>>(),
             )
         };
         let a = sample(&[0, 1, 2, 3, 4, 5]);
