@@ -144,12 +144,36 @@ fn normalize(text: Cow<'_, str>) -> Cow<'_, str> {
     } else {
         text
     };
-    // ASCII is NFC: checked a word at a time, before the per-char quick check.
-    if is_ascii(&text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if nfc_quick_yes(&text) {
         text
     } else {
         Cow::Owned(text.nfc().collect())
     }
+}
+
+/// `is_nfc_quick(text.chars()) == Yes`, a block per call (see [`BLOCK`]); an all-ASCII block
+/// (ASCII is NFC) is checked a word at a time instead of char by char. Blocks start at an ASCII
+/// char: its canonical combining class is 0, which is where the quick check's state stands after
+/// it anyway, so each block's check starts as it would have inside the whole text's.
+fn nfc_quick_yes(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let mut end = (at + BLOCK).min(bytes.len());
+        while end < bytes.len() && !bytes[end].is_ascii() {
+            end += 1;
+        }
+        if !nfc_quick_yes_block(&text[at..end]) {
+            return false;
+        }
+        at = end;
+    }
+    true
+}
+
+#[inline(never)]
+fn nfc_quick_yes_block(block: &str) -> bool {
+    block.is_ascii() || is_nfc_quick(block.chars()) == IsNormalized::Yes
 }
 
 #[cfg(test)]
@@ -170,6 +194,33 @@ mod tests {
         );
         let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
         assert_eq!((d.text.as_ref(), d.encoding), ("ok", Encoding::Utf16be));
+    }
+
+    /// The block-wise check against one `is_nfc_quick` over the whole text, with non-NFC
+    /// sequences, combining marks and Maybe chars placed across block boundaries.
+    #[test]
+    fn block_by_block_nfc_check_is_the_whole_texts() {
+        let whole = |t: &str| is_nfc_quick(t.chars()) == IsNormalized::Yes;
+        let pieces = [
+            "e\u{301}",         // Maybe (a composable pair)
+            "\u{e9}",           // NFC
+            "a\u{323}\u{302}",  // combining marks in canonical order
+            "a\u{302}\u{323}",  // out of canonical order: not NFC
+            "\u{212b}",         // Angstrom sign: never in NFC
+            "\u{d55c}",         // Hangul syllable
+            "\u{1100}\u{1161}", // conjoining jamo: Maybe
+            "\u{3099}",         // a lone combining mark
+        ];
+        for shift in 0..6 {
+            for piece in pieces {
+                for filler in ["a", "\u{e9}"] {
+                    let mut text = filler.repeat((BLOCK - 3 + shift) / filler.len());
+                    text.push_str(piece);
+                    text.push_str(&"b".repeat(10));
+                    assert_eq!(nfc_quick_yes(&text), whole(&text), "{piece:?} at {shift}");
+                }
+            }
+        }
     }
 
     #[test]
