@@ -1,6 +1,7 @@
 import type { Report } from './types/report.js';
 import type { ErrorCode } from './types/error-code.js';
-import type { SubmitConfig, SubmitError as WasmSubmitError } from './web/valuation_wasm.js';
+import type { SubmitErrorCode } from './types/submit-error-code.js';
+import type { SubmitConfig } from './web/valuation_wasm.js';
 
 export type { Report } from './types/report.js';
 export type * from './types/report.js';
@@ -141,8 +142,9 @@ export declare function createValuator(options?: ValuatorOptions): Valuator;
 
 // ---- Submitting to Supabase ----
 
-/** Declared once, next to the Rust that raises them (crates/valuation-wasm/src/convert.rs). */
-export type SubmitErrorCode = WasmSubmitError['code'];
+/** Generated from valuation-submit's `SubmitErrorCode` (types/submit-error-code.d.ts), each with
+ * what it means. */
+export type { SubmitErrorCode };
 
 /** A submit that did not store its record. `transient`: the same record can succeed later. */
 export declare class SubmitError extends ValuationError {

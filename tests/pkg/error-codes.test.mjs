@@ -2,7 +2,7 @@
 // and generated for JS and TypeScript. The wasm side can only raise a declared code (Rust
 // types); this test holds the package's own JS to the same lists: every code a JS file of the
 // installed package raises or forwards must be in ERROR_CODES / ErrorCode, or, for a
-// SubmitError, in the SubmitError union of the raw bindings' declarations.
+// SubmitError, in the generated SubmitErrorCode union (types/submit-error-code.d.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -18,10 +18,11 @@ test('every error code the package\'s JS raises is in the generated lists', asyn
   const union = new Set([...dts.matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]));
   assert.deepEqual([...union].sort(), [...ERROR_CODES].sort(), 'the d.ts union and the JS list agree');
   assert.ok(ERROR_CODES.includes('not_in_browser') && ERROR_CODES.includes('empty_file'));
+  const submitCodes = new Set([...read('types/submit-error-code.d.ts').matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]));
+  assert.ok(submitCodes.has('rls_denied') && submitCodes.has('no_model'), 'the SubmitErrorCode union was found');
   const wasmDts = read('web/valuation_wasm.d.ts');
-  const submitBlock = wasmDts.slice(wasmDts.indexOf('code:', wasmDts.indexOf('export interface SubmitError')));
-  const submitCodes = new Set([...submitBlock.slice(0, submitBlock.indexOf(';')).matchAll(/"([a-z_]+)"/g)].map((m) => m[1]));
-  assert.ok(submitCodes.has('rls_denied'), 'the SubmitError union was found');
+  assert.match(wasmDts, /code: import\("\.\.\/types\/submit-error-code\.js"\)\.SubmitErrorCode;/,
+    'the raw bindings\' SubmitError imports the generated union');
 
   const raised = [];
   for (const file of fs.readdirSync(pkgDir).filter((f) => f.endsWith('.js') || f.endsWith('.mjs'))) {

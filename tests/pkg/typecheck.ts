@@ -1,7 +1,7 @@
 // Compiled with tsc --noEmit against the installed package: the types users get must describe
 // the API as it is. Not run; type errors fail the test.
 import { createSubmitter, createValuator, DEFAULT_MODEL, SubmitError, ValuationError } from '@dataunion/valuation';
-import type { FlushResult, Report, SubmitResult, ValuationProgress, ScoreOptions } from '@dataunion/valuation';
+import type { ErrorCode, FlushResult, Report, SubmitErrorCode, SubmitResult, ValuationProgress, ScoreOptions } from '@dataunion/valuation';
 import { createNodeSubmitter, createNodeValuator, verify } from '@dataunion/valuation/node';
 import { createClient } from '@supabase/supabase-js';
 
@@ -70,3 +70,12 @@ async function nodeSubmit(report: Report): Promise<number> {
 }
 
 export { browser, node, submit, nodeSubmit, withSupabase };
+
+// The generated code unions are real unions, not `string`: a misspelt code does not compile.
+const submitCodes: SubmitErrorCode[] = ['rls_denied', 'already_contributed', 'no_model'];
+// @ts-expect-error not a SubmitErrorCode
+const notASubmitCode: SubmitErrorCode = 'rls_refused';
+const valuationCodes: ErrorCode[] = ['empty_file', 'not_in_browser'];
+// @ts-expect-error not an ErrorCode
+const notAnErrorCode: ErrorCode = 'emtpy_file';
+export const codeExamples = [submitCodes, notASubmitCode, valuationCodes, notAnErrorCode];

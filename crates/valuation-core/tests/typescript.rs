@@ -109,18 +109,7 @@ fn model_spec_js_is_current() {
 fn error_code_files() -> (String, String) {
     use valuation_core::ErrorCode;
     let header = "// Generated from valuation-core's ErrorCode by crates/valuation-core/tests/typescript.rs. Do not edit.\n";
-    let mut dts = format!(
-        "{header}/** Every stable code of a `ValuationError` (a `SubmitError` has its own, `SubmitErrorCode`). */\nexport type ErrorCode =\n"
-    );
-    for code in ErrorCode::ALL {
-        dts.push_str(&format!(
-            "  /** {} */\n  | {:?}\n",
-            code.doc(),
-            code.as_str()
-        ));
-    }
-    dts.pop();
-    dts.push_str(";\n");
+    let dts = format!("{header}{}", ErrorCode::typescript_union());
     let list: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     let js = format!(
         "{header}/** Every stable code of a `ValuationError`, as the type `ErrorCode` lists them. */\nexport const ERROR_CODES = Object.freeze({});\n",

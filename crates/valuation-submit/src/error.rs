@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::error_code::SubmitErrorCode;
 use crate::transport::{Response, TransportError};
 
 /// PostgREST's error body `{"code","details","hint","message"}`; Supabase's API gateway sends only
@@ -149,26 +150,27 @@ pub enum SubmitError {
 
 impl SubmitError {
     /// A stable identifier per variant, for callers, logs and UIs (Display text may change).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> SubmitErrorCode {
+        use SubmitErrorCode as C;
         match self {
-            SubmitError::RlsDenied { .. } => "rls_denied",
-            SubmitError::ExpiredToken { .. } => "expired_token",
-            SubmitError::Unauthorized { .. } => "unauthorized",
-            SubmitError::Forbidden { .. } => "forbidden",
-            SubmitError::ConstraintViolation { .. } => "constraint_violation",
-            SubmitError::UnknownColumn { .. } => "unknown_column",
-            SubmitError::BadRequest { .. } => "bad_request",
-            SubmitError::NotFound { .. } => "not_found",
-            SubmitError::Conflict { .. } => "conflict",
-            SubmitError::MissingReference { .. } => "missing_reference",
-            SubmitError::AlreadyContributed { .. } => "already_contributed",
-            SubmitError::PayloadTooLarge { .. } => "payload_too_large",
-            SubmitError::RateLimited { .. } => "rate_limited",
-            SubmitError::ServerError { .. } => "server_error",
-            SubmitError::UnexpectedStatus { .. } => "unexpected_status",
-            SubmitError::Network { .. } => "network",
-            SubmitError::Timeout { .. } => "timeout",
-            SubmitError::InvalidConfig(_) => "invalid_config",
+            SubmitError::RlsDenied { .. } => C::RlsDenied,
+            SubmitError::ExpiredToken { .. } => C::ExpiredToken,
+            SubmitError::Unauthorized { .. } => C::Unauthorized,
+            SubmitError::Forbidden { .. } => C::Forbidden,
+            SubmitError::ConstraintViolation { .. } => C::ConstraintViolation,
+            SubmitError::UnknownColumn { .. } => C::UnknownColumn,
+            SubmitError::BadRequest { .. } => C::BadRequest,
+            SubmitError::NotFound { .. } => C::NotFound,
+            SubmitError::Conflict { .. } => C::Conflict,
+            SubmitError::MissingReference { .. } => C::MissingReference,
+            SubmitError::AlreadyContributed { .. } => C::AlreadyContributed,
+            SubmitError::PayloadTooLarge { .. } => C::PayloadTooLarge,
+            SubmitError::RateLimited { .. } => C::RateLimited,
+            SubmitError::ServerError { .. } => C::ServerError,
+            SubmitError::UnexpectedStatus { .. } => C::UnexpectedStatus,
+            SubmitError::Network { .. } => C::Network,
+            SubmitError::Timeout { .. } => C::Timeout,
+            SubmitError::InvalidConfig(_) => C::InvalidConfig,
         }
     }
 

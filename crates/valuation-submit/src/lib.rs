@@ -12,6 +12,7 @@
 mod batch;
 mod client;
 mod error;
+mod error_code;
 mod record;
 mod retry;
 mod transport;
@@ -23,6 +24,7 @@ pub mod native;
 pub use batch::BatchLimits;
 pub use client::{SubmitClient, SubmitReceipt, INSERT_PATH, PREFER};
 pub use error::{PostgrestError, SubmitError};
+pub use error_code::SubmitErrorCode;
 pub use record::{
     ContributionRecord, DetectedType, RecordError, RecordParts, MAX_FLAGS, MAX_FLAG_COUNT,
     SUB_SCORE_NAMES,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use valuation_core::intake::FileKind;
 use valuation_core::score::{Report, SubscoreKind, Subscores};
 
+use crate::error_code::SubmitErrorCode;
 use crate::validate;
 
 /// The `flags` CHECK: a count is at most 2^32 - 1 (the scorer's PII counters are `u32`) and at
@@ -101,6 +102,16 @@ pub enum RecordError {
     /// none. Build the record with `new` and an explicit model id if that is intended.
     #[error("the report names no model (scored without embeddings); model_id is required")]
     NoModel,
+}
+
+impl RecordError {
+    /// The stable code JS sees (`SubmitError.code`).
+    pub fn code(&self) -> SubmitErrorCode {
+        match self {
+            RecordError::Invalid { .. } => SubmitErrorCode::InvalidRecord,
+            RecordError::NoModel => SubmitErrorCode::NoModel,
+        }
+    }
 }
 
 fn invalid(field: &'static str, rule: &'static str) -> RecordError {

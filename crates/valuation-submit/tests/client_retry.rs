@@ -448,7 +448,7 @@ fn a_413_splits_the_batch_in_halves_and_keeps_the_order() {
     let error = block_on(client(&transport, &waits).submit_batch(&records[..2])).unwrap_err();
     assert_eq!(
         (error.code(), transport.requests.borrow().len()),
-        ("payload_too_large", 2)
+        (SubmitErrorCode::PayloadTooLarge, 2)
     );
 }
 

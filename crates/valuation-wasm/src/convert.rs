@@ -143,7 +143,8 @@ const DEFAULT_SUBMIT_TIMEOUT_MS: u32 = 30_000;
 
 pub fn submit_config(value: JsValue) -> Result<SubmitConfig, JsValue> {
     use std::time::Duration;
-    let invalid = |m: &str| submit_error_value("invalid_config", m, None);
+    let invalid =
+        |m: &str| submit_error_value(valuation_submit::SubmitErrorCode::InvalidConfig, m, None);
     let js: SubmitConfigJs =
         serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e.to_string()))?;
     if !(js.url.starts_with("https://") || js.url.starts_with("http://")) {
@@ -176,11 +177,7 @@ pub fn submit_config(value: JsValue) -> Result<SubmitConfig, JsValue> {
 }
 
 pub fn record_error(e: valuation_submit::RecordError) -> JsValue {
-    let code = match e {
-        valuation_submit::RecordError::NoModel => "no_model",
-        valuation_submit::RecordError::Invalid { .. } => "invalid_record",
-    };
-    submit_error_value(code, &e.to_string(), None)
+    submit_error_value(e.code(), &e.to_string(), None)
 }
 
 /// A `SubmitError` (name "SubmitError"): `code`, `transient` (submit the same records again
@@ -230,10 +227,14 @@ pub fn submit_error(e: &valuation_submit::SubmitError) -> JsValue {
     err
 }
 
-fn submit_error_value(code: &str, message: &str, transient: Option<bool>) -> JsValue {
+fn submit_error_value(
+    code: valuation_submit::SubmitErrorCode,
+    message: &str,
+    transient: Option<bool>,
+) -> JsValue {
     let err = JsError::new(message);
     err.set_name("SubmitError");
-    let _ = Reflect::set(&err, &"code".into(), &code.into());
+    let _ = Reflect::set(&err, &"code".into(), &code.as_str().into());
     let _ = Reflect::set(
         &err,
         &"transient".into(),
@@ -276,11 +277,8 @@ export interface SubmitConfig {
 /** Every submit failure: `code` is stable; `transient` means "submit the same records again later". */
 export interface SubmitError extends Error {
   name: "SubmitError";
-  code:
-    | "rls_denied" | "expired_token" | "unauthorized" | "forbidden" | "constraint_violation"
-    | "unknown_column" | "bad_request" | "not_found" | "conflict" | "missing_reference"
-    | "already_contributed" | "payload_too_large" | "rate_limited" | "server_error" | "unexpected_status" | "network"
-    | "timeout" | "invalid_config" | "invalid_record" | "no_model";
+  /** Generated from the Rust `SubmitErrorCode` (pkg/types/submit-error-code.d.ts). */
+  code: import("../types/submit-error-code.js").SubmitErrorCode;
   transient: boolean;
   /** The HTTP status of the final answer, when one arrived. */
   status?: number;

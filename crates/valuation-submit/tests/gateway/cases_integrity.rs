@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use valuation_submit::native::block_on;
-use valuation_submit::SubmitError;
+use valuation_submit::{SubmitError, SubmitErrorCode};
 
 use crate::fixtures::{record, sha256};
 use crate::stack::Stack;
@@ -108,7 +108,7 @@ pub fn a_file_another_account_contributed_is_already_contributed(stack: &Stack) 
     );
     assert_eq!(
         (error.code(), error.status(), error.is_transient()),
-        ("already_contributed", Some(409), false)
+        (SubmitErrorCode::AlreadyContributed, Some(409), false)
     );
     assert_eq!(error.postgrest().map(|b| b.code()), Some("PT409"));
     let text = format!("{error} {error:?}");

@@ -3,7 +3,7 @@
 
 use valuation_core::score::{analyze, ModelRef, ScoreOptions};
 use valuation_submit::native::block_on;
-use valuation_submit::{BatchLimits, ContributionRecord, SubmitError};
+use valuation_submit::{BatchLimits, ContributionRecord, SubmitError, SubmitErrorCode};
 
 use crate::fixtures::{record, record_for, sha256, DATASET, MODEL};
 use crate::jwt;
@@ -177,7 +177,7 @@ pub fn check_and_not_null_violations_are_constraint_violations(stack: &Stack) {
         );
         assert_eq!(
             (error.status(), code_of(&error), error.code()),
-            (Some(400), code, "constraint_violation"),
+            (Some(400), code, SubmitErrorCode::ConstraintViolation),
             "{column}"
         );
     }

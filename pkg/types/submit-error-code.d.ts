@@ -1,0 +1,43 @@
+// Generated from valuation-submit's SubmitErrorCode by crates/valuation-submit/tests/typescript.rs. Do not edit.
+/** Every stable code of a `SubmitError` (`transient` says which are worth retrying later). */
+export type SubmitErrorCode =
+  /** HTTP 403 `42501`: refused by row-level security or a missing grant (e.g. a row for another contributor). */
+  | "rls_denied"
+  /** HTTP 401 `PGRST303`: the access token is expired or not yet valid; refresh the session and resubmit. */
+  | "expired_token"
+  /** Any other HTTP 401: no or invalid API key, a bad token, no signed-in user; sign in again. */
+  | "unauthorized"
+  /** Any other HTTP 403. */
+  | "forbidden"
+  /** HTTP 400 with a PostgreSQL data error (CHECK, NOT NULL, invalid or out-of-range value): a client bug. */
+  | "constraint_violation"
+  /** HTTP 400 `PGRST204`: the record names a column the table does not have (schema drift). */
+  | "unknown_column"
+  /** Any other HTTP 400. */
+  | "bad_request"
+  /** HTTP 404: a wrong base URL, or the table is not exposed. */
+  | "not_found"
+  /** HTTP 409 `23505`: the conflict target and the table's unique key disagree. */
+  | "conflict"
+  /** HTTP 409 `23503`: the dataset does not exist, or the user is not a contributor yet. */
+  | "missing_reference"
+  /** HTTP 409 `PT409`: another account already contributed this content to this dataset; drop the record. */
+  | "already_contributed"
+  /** HTTP 413 for a single record. */
+  | "payload_too_large"
+  /** HTTP 429 after the last attempt, or a `Retry-After` longer than the policy waits. */
+  | "rate_limited"
+  /** HTTP 5xx after the last attempt. */
+  | "server_error"
+  /** A status this client has no meaning for (3xx, 405, 406, ...). */
+  | "unexpected_status"
+  /** No response after the last attempt (connect, reset, malformed response). */
+  | "network"
+  /** No response in time (or HTTP 408) after the last attempt. */
+  | "timeout"
+  /** The client was set up with something it cannot use (e.g. a URL the transport refuses). */
+  | "invalid_config"
+  /** The record has a field the database would refuse (the message names the field and the rule). */
+  | "invalid_record"
+  /** The report names no model (it was scored without embeddings), which a record requires. */
+  | "no_model";
