@@ -3,6 +3,11 @@
 //! Everything here runs unchanged natively, in Node and in the browser: no I/O, no wasm-bindgen.
 //! Bytes come in, numbers and serde types go out; the binding crates only move data across.
 
+/// Whole-file loops run a block of this many bytes per call (decoding, the PII prefilters): V8
+/// compiles a wasm function with its optimising tier only for its later calls, so one call over a
+/// whole file would run unoptimised on the first file a worker values.
+pub(crate) const WHOLE_FILE_BLOCK: usize = 64 * 1024;
+
 pub mod embed;
 mod error_code;
 pub use error_code::ErrorCode;

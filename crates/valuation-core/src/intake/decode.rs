@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+// A block per call: see `WHOLE_FILE_BLOCK`.
+use crate::WHOLE_FILE_BLOCK as BLOCK;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
@@ -51,10 +54,6 @@ fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Cow<'_, str>, Encoding, usize
         }
     }
 }
-
-/// Whole-file loops run a block per call: V8 compiles a wasm function with its optimising tier
-/// only for later calls, so one call over a whole file would run unoptimised on the first file.
-const BLOCK: usize = 64 * 1024;
 
 /// `std::str::from_utf8`, validated a block per call.
 fn valid_utf8(bytes: &[u8]) -> Option<&str> {

@@ -6,9 +6,8 @@
 
 use std::ops::Range;
 
-/// Whole-file loops run a block per call: V8 compiles a wasm function with its optimising tier
-/// only for later calls, so one call over a whole file would run unoptimised on the first file.
-const BLOCK: usize = 64 * 1024;
+// A block per call: see `WHOLE_FILE_BLOCK`.
+use crate::WHOLE_FILE_BLOCK as BLOCK;
 
 /// Maximal runs of `member` bytes at least `min` long. A run that long covers one of every
 /// `min`-th positions, so only those are read unless they fall in a run.
