@@ -2,19 +2,34 @@
 //! zero point per row, [`QuantRows`]), i8 weights (one scale per output channel) and exact i32
 //! sums, so every kernel variant gives the same integers and the same f32 epilogue.
 //!
-//! Weight layout: output channels in panels of [`NR`]; a panel holds, for each block of 16 k,
-//! its NR channels' 16 bytes one after the other. The wasm kernel reads the activations widened
-//! to i16 ([`QuantRows::wide`]), widens the weights 8 bytes at a time and uses
-//! `i32x4.dot_i16x8_s`; the relaxed-SIMD build (feature `relaxed-simd`) multiplies
-//! all 16 at once with `i32x4.relaxed_dot_i8x16_i7x16_add_s` when the activations are 7-bit; on
-//! x86-64 SSE2's `pmaddwd`; elsewhere a portable loop. All give the same integers.
+//! Weight layout ("c4", XNNPACK's name): output channels in panels of [`NR`] = 8; for each group
+//! of [`GROUP`] = 4 k, a panel holds its 8 channels' 4 bytes one after the other (32 bytes). One
+//! 16-byte load is then 4 channels × 4 k, which is what `i32x4.relaxed_dot_i8x16_i7x16_add_s`
+//! sums per lane: multiplied by the row's 4 activations repeated 4 times, each i32 lane *is* one
+//! output channel's sum, so a tile ends with no horizontal sums and the epilogue (offset, scales,
+//! bias) runs four channels at a time. Kernels:
+//! - relaxed-SIMD build, 7-bit activations: that relaxed dot, 4 rows × 8 channels per tile;
+//! - wasm simd128 (and the relaxed build's 8-bit input to q/k/v): `i32x4.dot_i16x8_s` on the
+//!   activations widened to i16 ([`QuantRows::wide`]) and the weights widened 8 bytes (2
+//!   channels × 4 k) at a time; lanes hold pair sums, combined by two shuffles at the end of the
+//!   tile; 2 rows × 8 channels;
+//! - x86-64: the same with SSE2's `pmaddwd` (the CLI's path);
+//! - elsewhere a portable loop.
+//!
+//! All give the same integers. The layout replaced one where each lane summed 4 of a channel's
+//! 16 k, which ended every tile with scalar horizontal sums and a scalar epilogue: about a third
+//! of the work of the 384-deep layers.
 
 use super::quantize_rows::{QuantRows, K_BLOCK};
 
-pub const NR: usize = 2;
-pub const MR: usize = 4;
+/// Output channels per panel.
+pub const NR: usize = 8;
+/// k per channel per group.
+pub const GROUP: usize = 4;
+const GROUP_BYTES: usize = NR * GROUP;
 
-/// A linear layer's int8 weights, per-channel scales, column sums and bias in the kernel's layout.
+/// A linear layer's int8 weights, per-channel scales, column sums and bias in the kernel's layout
+/// (the per-channel vectors padded with zeros to whole panels).
 pub struct PackedI8 {
     n: usize,
     k: usize,
@@ -33,24 +48,29 @@ impl PackedI8 {
         let kp = k.div_ceil(K_BLOCK) * K_BLOCK;
         let np = n.div_ceil(NR);
         let mut panels = vec![0i8; np * kp * NR];
-        let mut col_sums = vec![0i32; n];
+        let mut col_sums = vec![0i32; np * NR];
         for (col, row) in w.chunks_exact(k.max(1)).enumerate().take(n) {
             let (p, j) = (col / NR, col % NR);
             let panel = &mut panels[p * kp * NR..(p + 1) * kp * NR];
             for (kk, &v) in row.iter().enumerate() {
-                let (block, lane) = (kk / K_BLOCK, kk % K_BLOCK);
-                panel[(block * NR + j) * K_BLOCK + lane] = v;
+                let (g, t) = (kk / GROUP, kk % GROUP);
+                panel[g * GROUP_BYTES + j * GROUP + t] = v;
             }
             col_sums[col] = row.iter().map(|&v| v as i32).sum();
         }
+        let padded = |v: &[f32]| {
+            let mut out = v.to_vec();
+            out.resize(np * NR, 0.0);
+            out
+        };
         PackedI8 {
             n,
             k,
             kp,
             panels,
             col_sums,
-            scales: scales.to_vec(),
-            bias: bias.to_vec(),
+            scales: padded(scales),
+            bias: padded(bias),
         }
     }
 
@@ -69,47 +89,130 @@ impl PackedI8 {
             x.kp == kp && x.data.len() >= m * kp && y.len() >= m * n,
             "buffer shapes"
         );
-        let blocks = kp / K_BLOCK;
+        assert!(
+            !super::quantize_rows::needs_wide(x.qmax) || x.wide.len() >= m * kp,
+            "widened activations"
+        );
+        let groups = kp / GROUP;
         for p in 0..n.div_ceil(NR) {
             let panel = &self.panels[p * kp * NR..(p + 1) * kp * NR];
-            let n0 = p * NR;
-            let width = NR.min(n - n0);
-            let mut r = 0;
-            while r + MR <= m {
-                let acc = tile::<MR>(x, r, panel, blocks);
-                self.store(&acc, x, y, r, n0, width);
-                r += MR;
+            let out = Out {
+                packed: self,
+                x,
+                n0: p * NR,
+            };
+            #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+            if !super::quantize_rows::needs_wide(x.qmax) {
+                rows::<4>(m, |r, rows| match rows {
+                    // SAFETY (all arms): `forward`'s asserts bound every read: `rows` rows of
+                    // kp activations from row r, and the panel's groups·32 bytes.
+                    4 => out.store_v(&unsafe { wasm::relaxed::<4>(x, r, panel, groups) }, y, r),
+                    _ => out.store_v(&unsafe { wasm::relaxed::<1>(x, r, panel, groups) }, y, r),
+                });
+                continue;
             }
-            while r < m {
-                let acc = tile::<1>(x, r, panel, blocks);
-                self.store(&acc, x, y, r, n0, width);
-                r += 1;
-            }
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            rows::<2>(m, |r, rows| match rows {
+                // SAFETY: as above (the widened copy has the same shape as the bytes).
+                2 => out.store_v(&unsafe { wasm::wide::<2>(x, r, panel, groups) }, y, r),
+                _ => out.store_v(&unsafe { wasm::wide::<1>(x, r, panel, groups) }, y, r),
+            });
+            #[cfg(target_arch = "x86_64")]
+            rows::<2>(m, |r, rows| match rows {
+                // SAFETY: as above; SSE2 is part of x86-64's baseline.
+                2 => out.store(&unsafe { sse2::<2>(x, r, panel, groups) }, y, r),
+                _ => out.store(&unsafe { sse2::<1>(x, r, panel, groups) }, y, r),
+            });
+            #[cfg(not(any(
+                target_arch = "x86_64",
+                all(target_arch = "wasm32", target_feature = "simd128")
+            )))]
+            rows::<1>(m, |r, _| {
+                out.store(&portable::<1>(x, r, panel, groups), y, r)
+            });
         }
     }
+}
 
+/// Calls `tile(r, rows)` over `0..m` in tiles of `MR` rows, then single rows.
+#[inline(always)]
+fn rows<const MR: usize>(m: usize, mut tile: impl FnMut(usize, usize)) {
+    let mut r = 0;
+    while r + MR <= m {
+        tile(r, MR);
+        r += MR;
+    }
+    while r < m {
+        tile(r, 1);
+        r += 1;
+    }
+}
+
+/// Where one panel's tiles go: the epilogue of its channels `n0 .. n0 + NR`.
+struct Out<'a> {
+    packed: &'a PackedI8,
+    x: &'a QuantRows,
+    n0: usize,
+}
+
+impl Out<'_> {
+    /// Scalar epilogue of exact sums `acc[row][channel]`.
     #[inline(always)]
-    fn store<const R: usize>(
-        &self,
-        acc: &[[i32; NR]; R],
-        x: &QuantRows,
-        y: &mut [f32],
-        r0: usize,
-        n0: usize,
-        width: usize,
-    ) {
+    fn store<const R: usize>(&self, acc: &[[i32; NR]; R], y: &mut [f32], r0: usize) {
+        let (p, x, n0) = (self.packed, self.x, self.n0);
+        let width = NR.min(p.n - n0);
         for (i, row) in acc.iter().enumerate() {
             let r = r0 + i;
             for (j, &a) in row.iter().enumerate().take(width) {
                 let c = n0 + j;
-                y[r * self.n + c] = epilogue(
+                y[r * p.n + c] = epilogue(
                     a,
                     x.zero[r],
                     x.scale[r],
-                    self.col_sums[c],
-                    self.scales[c],
-                    self.bias[c],
+                    p.col_sums[c],
+                    p.scales[c],
+                    p.bias[c],
                 );
+            }
+        }
+    }
+
+    /// The epilogue four channels at a time: the same operations as [`epilogue`] lane by lane,
+    /// so the same bits.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    fn store_v<const R: usize>(
+        &self,
+        acc: &[[core::arch::wasm32::v128; 2]; R],
+        y: &mut [f32],
+        r0: usize,
+    ) {
+        use core::arch::wasm32::*;
+        let (p, x, n0) = (self.packed, self.x, self.n0);
+        if n0 + NR > p.n {
+            let mut lanes = [[0i32; NR]; R];
+            for (l, a) in lanes.iter_mut().zip(acc) {
+                for (h, &v) in a.iter().enumerate() {
+                    // SAFETY: 4 i32 into the 4 lanes at h·4 of an 8-lane array.
+                    unsafe { v128_store(l[h * 4..].as_mut_ptr() as *mut v128, v) };
+                }
+            }
+            return self.store(&lanes, y, r0);
+        }
+        // SAFETY: n0 + 8 ≤ n ≤ the padded per-channel vectors, and rows r0..r0+R < m.
+        unsafe {
+            let load = |v: &[i32], h: usize| v128_load(v[n0 + h * 4..].as_ptr() as *const v128);
+            let loadf = |v: &[f32], h: usize| v128_load(v[n0 + h * 4..].as_ptr() as *const v128);
+            for (i, a) in acc.iter().enumerate() {
+                let r = r0 + i;
+                let (zero, xs) = (i32x4_splat(x.zero[r]), f32x4_splat(x.scale[r]));
+                for (h, &v) in a.iter().enumerate() {
+                    let exact = i32x4_sub(v, i32x4_mul(zero, load(&p.col_sums, h)));
+                    let s = f32x4_mul(xs, loadf(&p.scales, h));
+                    let out =
+                        f32x4_add(f32x4_mul(f32x4_convert_i32x4(exact), s), loadf(&p.bias, h));
+                    v128_store(y[r * p.n + n0 + h * 4..].as_mut_ptr() as *mut v128, out);
+                }
             }
         }
     }
@@ -118,42 +221,8 @@ impl PackedI8 {
 /// The f32 result of one output element from its exact integer sum.
 #[inline(always)]
 fn epilogue(acc: i32, zero: i32, x_scale: f32, col_sum: i32, w_scale: f32, bias: f32) -> f32 {
-    let exact = acc - zero * col_sum;
+    let exact = acc.wrapping_sub(zero.wrapping_mul(col_sum));
     exact as f32 * (x_scale * w_scale) + bias
-}
-
-/// Rows `r0 .. r0 + R` of `x` against one panel, over the whole depth.
-#[inline(always)]
-fn tile<const R: usize>(x: &QuantRows, r0: usize, panel: &[i8], blocks: usize) -> [[i32; NR]; R] {
-    let kp = x.kp;
-    assert!(
-        x.data.len() >= (r0 + R) * kp
-            && panel.len() >= blocks * NR * K_BLOCK
-            && kp == blocks * K_BLOCK
-    );
-    #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
-    if !super::quantize_rows::needs_wide(x.qmax) {
-        // SAFETY: as below; activations in 0..=127 (QuantRows::qmax) keep the result exact.
-        return unsafe {
-            tile_relaxed::<R>(x.data[r0 * kp..].as_ptr(), kp, panel.as_ptr(), blocks)
-        };
-    }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    {
-        assert!(x.wide.len() >= (r0 + R) * kp, "widened activations");
-        // SAFETY: the asserts bound every read (R rows of kp values, blocks·NR·16 weight bytes).
-        unsafe { tile_simd128::<R>(x.wide[r0 * kp..].as_ptr(), kp, panel.as_ptr(), blocks) }
-    }
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as above; SSE2 is part of x86_64's baseline.
-    unsafe {
-        tile_sse2::<R>(x.data[r0 * kp..].as_ptr(), kp, panel.as_ptr(), blocks)
-    }
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )))]
-    tile_portable::<R>(&x.data[r0 * kp..], kp, panel, blocks)
 }
 
 #[cfg_attr(
@@ -164,18 +233,18 @@ fn tile<const R: usize>(x: &QuantRows, r0: usize, panel: &[i8], blocks: usize) -
     allow(dead_code)
 )]
 #[inline(always)]
-fn tile_portable<const R: usize>(
-    x: &[u8],
-    kp: usize,
+fn portable<const R: usize>(
+    x: &QuantRows,
+    r0: usize,
     panel: &[i8],
-    blocks: usize,
+    groups: usize,
 ) -> [[i32; NR]; R] {
     let mut acc = [[0i32; NR]; R];
-    for b in 0..blocks {
+    for g in 0..groups {
         for (r, row) in acc.iter_mut().enumerate() {
-            let a = &x[r * kp + b * K_BLOCK..r * kp + (b + 1) * K_BLOCK];
+            let a = &x.data[(r0 + r) * x.kp + g * GROUP..][..GROUP];
             for (j, o) in row.iter_mut().enumerate() {
-                let w = &panel[(b * NR + j) * K_BLOCK..(b * NR + j + 1) * K_BLOCK];
+                let w = &panel[g * GROUP_BYTES + j * GROUP..][..GROUP];
                 *o += a
                     .iter()
                     .zip(w)
@@ -187,123 +256,116 @@ fn tile_portable<const R: usize>(
     acc
 }
 
-/// Activations already widened to i16, weights widened here, `i32x4.dot_i16x8_s` (products
-/// ≤ 255·127, pair sums fit in i32).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-unsafe fn tile_simd128<const R: usize>(
-    x: *const i16,
-    kp: usize,
-    panel: *const i8,
-    blocks: usize,
-) -> [[i32; NR]; R] {
-    use core::arch::wasm32::*;
-    let mut acc = [[i32x4_splat(0); NR]; R];
-    // One half block (8 k) per step, not both halves of a block: with both, V8 keeps ~14
-    // vectors live and spills (the kernel ran at 2/3 of this speed).
-    for step in 0..blocks * 2 {
-        let (b, half) = (step >> 1, step & 1);
-        let wp = panel.add(b * NR * K_BLOCK + half * 8);
-        let mut w = [i32x4_splat(0); NR];
-        for (j, wj) in w.iter_mut().enumerate() {
-            *wj = i16x8_load_extend_i8x8(wp.add(j * K_BLOCK));
-        }
-        for (r, row) in acc.iter_mut().enumerate() {
-            let a = v128_load(x.add(r * kp + step * 8) as *const v128);
-            for (o, &wj) in row.iter_mut().zip(&w) {
-                *o = i32x4_add(*o, i32x4_dot_i16x8(a, wj));
-            }
-        }
-    }
-    horizontal::<R>(&acc)
-}
-
-/// Each accumulator's four lanes summed (exact: integers).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn horizontal<const R: usize>(acc: &[[core::arch::wasm32::v128; NR]; R]) -> [[i32; NR]; R] {
-    use core::arch::wasm32::*;
-    let mut out = [[0i32; NR]; R];
-    for (o, a) in out.iter_mut().zip(acc) {
-        for (oj, &v) in o.iter_mut().zip(a) {
-            *oj = i32x4_extract_lane::<0>(v)
-                .wrapping_add(i32x4_extract_lane::<1>(v))
-                .wrapping_add(i32x4_extract_lane::<2>(v))
-                .wrapping_add(i32x4_extract_lane::<3>(v));
-        }
-    }
-    out
-}
-
-/// 16 products per instruction with `i32x4.relaxed_dot_i8x16_i7x16_add_s`: exact, and the same on
-/// every CPU, because the second operand (the activations) is in 0..=127.
-#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
-#[target_feature(enable = "relaxed-simd")]
-unsafe fn tile_relaxed<const R: usize>(
-    x: *const u8,
-    kp: usize,
-    panel: *const i8,
-    blocks: usize,
-) -> [[i32; NR]; R] {
-    use core::arch::wasm32::*;
-    let mut acc = [[i32x4_splat(0); NR]; R];
-    for b in 0..blocks {
-        let wp = panel.add(b * NR * K_BLOCK);
-        let mut w = [i32x4_splat(0); NR];
-        for (j, wj) in w.iter_mut().enumerate() {
-            *wj = v128_load(wp.add(j * K_BLOCK) as *const v128);
-        }
-        for (r, row) in acc.iter_mut().enumerate() {
-            let a = v128_load(x.add(r * kp + b * K_BLOCK) as *const v128);
-            for (o, &wj) in row.iter_mut().zip(&w) {
-                *o = i32x4_relaxed_dot_i8x16_i7x16_add(wj, a, *o);
-            }
-        }
-    }
-    horizontal::<R>(&acc)
-}
-
-/// The same integers with SSE2's `pmaddwd` (the CLI's path on x86-64).
+/// [`wasm::wide`] with SSE2: `pmaddwd` on the widened activations, 4 k broadcast to both halves.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-unsafe fn tile_sse2<const R: usize>(
-    x: *const u8,
-    kp: usize,
-    panel: *const i8,
-    blocks: usize,
+unsafe fn sse2<const R: usize>(
+    x: &QuantRows,
+    r0: usize,
+    panel: &[i8],
+    groups: usize,
 ) -> [[i32; NR]; R] {
     use core::arch::x86_64::*;
+    let (a, w) = (x.wide[r0 * x.kp..].as_ptr(), panel.as_ptr());
     let zero = _mm_setzero_si128();
-    let mut acc = [[zero; NR]; R];
-    for b in 0..blocks {
-        let wp = panel.add(b * NR * K_BLOCK);
-        let mut w = [[zero; 2]; NR];
-        for (j, wj) in w.iter_mut().enumerate() {
-            let v = _mm_loadu_si128(wp.add(j * K_BLOCK) as *const __m128i);
+    // acc[r][q]: channel pairs (0,1), (2,3), (4,5), (6,7), lanes = pair sums.
+    let mut acc = [[zero; 4]; R];
+    for g in 0..groups {
+        let mut wv = [zero; 4];
+        for h in 0..2 {
+            let v = _mm_loadu_si128(w.add(g * GROUP_BYTES + h * 16) as *const __m128i);
             // Sign-extend i8 → i16: the byte in the high half, shifted back arithmetically.
-            wj[0] = _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
-            wj[1] = _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
+            wv[2 * h] = _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+            wv[2 * h + 1] = _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8);
         }
         for (r, row) in acc.iter_mut().enumerate() {
-            let v = _mm_loadu_si128(x.add(r * kp + b * K_BLOCK) as *const __m128i);
-            let (lo, hi) = (_mm_unpacklo_epi8(v, zero), _mm_unpackhi_epi8(v, zero));
-            for (o, wj) in row.iter_mut().zip(&w) {
-                *o = _mm_add_epi32(
-                    *o,
-                    _mm_add_epi32(_mm_madd_epi16(lo, wj[0]), _mm_madd_epi16(hi, wj[1])),
-                );
+            let four = (a.add(r * x.kp + g * GROUP) as *const i64).read_unaligned();
+            let av = _mm_set1_epi64x(four);
+            for (o, &wq) in row.iter_mut().zip(&wv) {
+                *o = _mm_add_epi32(*o, _mm_madd_epi16(av, wq));
             }
         }
     }
     let mut out = [[0i32; NR]; R];
     for (o, a) in out.iter_mut().zip(&acc) {
-        for (oj, &v) in o.iter_mut().zip(a) {
-            let mut lanes = [0i32; 4];
-            _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, v);
-            *oj = lanes.iter().fold(0i32, |s, &l| s.wrapping_add(l));
+        for (q, &v) in a.iter().enumerate() {
+            let mut l = [0i32; 4];
+            _mm_storeu_si128(l.as_mut_ptr() as *mut __m128i, v);
+            o[2 * q] = l[0].wrapping_add(l[1]);
+            o[2 * q + 1] = l[2].wrapping_add(l[3]);
         }
     }
     out
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm {
+    use super::{QuantRows, GROUP, GROUP_BYTES};
+    use core::arch::wasm32::*;
+
+    /// Rows `r0 .. r0 + R` against one panel with `i32x4.dot_i16x8_s`: the row's 4 widened
+    /// activations of a group repeated twice (one 64-bit splat) against 2 channels × 4 k
+    /// widened from 8 weight bytes; products ≤ 255·127, pair sums fit in i32. Returns channels
+    /// 0..4 and 4..8 per row.
+    #[inline(always)]
+    pub unsafe fn wide<const R: usize>(
+        x: &QuantRows,
+        r0: usize,
+        panel: &[i8],
+        groups: usize,
+    ) -> [[v128; 2]; R] {
+        let (a, w) = (x.wide[r0 * x.kp..].as_ptr(), panel.as_ptr());
+        // acc[r][q]: channel pairs (0,1), (2,3), (4,5), (6,7), lanes = pair sums.
+        let mut acc = [[i32x4_splat(0); 4]; R];
+        for g in 0..groups {
+            let mut wv = [i32x4_splat(0); 4];
+            for (q, wq) in wv.iter_mut().enumerate() {
+                *wq = i16x8_load_extend_i8x8(w.add(g * GROUP_BYTES + q * 8));
+            }
+            for (r, row) in acc.iter_mut().enumerate() {
+                let av = v128_load64_splat(a.add(r * x.kp + g * GROUP) as *const u64);
+                for (o, &wq) in row.iter_mut().zip(&wv) {
+                    *o = i32x4_add(*o, i32x4_dot_i16x8(av, wq));
+                }
+            }
+        }
+        let mut out = [[i32x4_splat(0); 2]; R];
+        for (o, a) in out.iter_mut().zip(&acc) {
+            for (h, oh) in o.iter_mut().enumerate() {
+                let (p, q) = (a[2 * h], a[2 * h + 1]);
+                *oh = i32x4_add(
+                    i32x4_shuffle::<0, 2, 4, 6>(p, q),
+                    i32x4_shuffle::<1, 3, 5, 7>(p, q),
+                );
+            }
+        }
+        out
+    }
+
+    /// 16 products per instruction with `i32x4.relaxed_dot_i8x16_i7x16_add_s`, each lane one
+    /// channel: exact, and the same on every CPU, because the second operand (the activations)
+    /// is in 0..=127.
+    #[cfg(feature = "relaxed-simd")]
+    #[target_feature(enable = "relaxed-simd")]
+    pub unsafe fn relaxed<const R: usize>(
+        x: &QuantRows,
+        r0: usize,
+        panel: &[i8],
+        groups: usize,
+    ) -> [[v128; 2]; R] {
+        let (a, w) = (x.data[r0 * x.kp..].as_ptr(), panel.as_ptr());
+        let mut acc = [[i32x4_splat(0); 2]; R];
+        for g in 0..groups {
+            let w0 = v128_load(w.add(g * GROUP_BYTES) as *const v128);
+            let w1 = v128_load(w.add(g * GROUP_BYTES + 16) as *const v128);
+            for (r, row) in acc.iter_mut().enumerate() {
+                let av = v128_load32_splat(a.add(r * x.kp + g * GROUP) as *const u32);
+                row[0] = i32x4_relaxed_dot_i8x16_i7x16_add(w0, av, row[0]);
+                row[1] = i32x4_relaxed_dot_i8x16_i7x16_add(w1, av, row[1]);
+            }
+        }
+        acc
+    }
 }
 
 /// The plain definition, for tests: `w` is `n × k` row-major.

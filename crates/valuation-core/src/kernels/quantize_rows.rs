@@ -18,8 +18,8 @@ pub struct QuantRows {
     pub qmax: u8,
     pub kp: usize,
     pub data: Vec<u8>,
-    /// `data` widened to i16, in the wasm builds whose kernel multiplies with
-    /// `i32x4.dot_i16x8_s`: widening each row once here, instead of each 8 bytes once per weight
+    /// `data` widened to i16, in the builds whose kernel multiplies 16-bit pairs
+    /// (`i32x4.dot_i16x8_s`, `pmaddwd`): widening each row once here, instead of each 8 bytes once per weight
     /// panel inside the kernel, made the simd128 GEMM about 1.5× faster in V8.
     pub wide: Vec<i16>,
     pub scale: Vec<f32>,
@@ -58,10 +58,11 @@ impl QuantRows {
 }
 
 /// Whether the int8 kernel of this build reads [`QuantRows::wide`] for activations up to `qmax`:
-/// the simd128 one does; the relaxed-SIMD one reads the bytes when they are 7-bit.
+/// the simd128 and SSE2 ones do; the relaxed-SIMD one reads the bytes when they are 7-bit.
 pub const fn needs_wide(qmax: u8) -> bool {
-    cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
-        && !(cfg!(feature = "relaxed-simd") && qmax <= U7_MAX)
+    cfg!(target_arch = "x86_64")
+        || (cfg!(all(target_arch = "wasm32", target_feature = "simd128"))
+            && !(cfg!(feature = "relaxed-simd") && qmax <= U7_MAX))
 }
 
 /// One row: the range always includes 0 (an all-zero row stays exact); returns (scale, zero)
