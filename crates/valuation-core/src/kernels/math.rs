@@ -53,28 +53,46 @@ fn pow2(n: i32) -> f32 {
     f32::from_bits(((n + 127) as u32) << 23)
 }
 
-// Abramowitz & Stegun 7.1.26.
-const ERF_P: f32 = 0.327_591_1;
-const ERF_A: [f32; 5] = [
-    0.254_829_6,
-    -0.284_496_72,
-    1.421_413_8,
-    -1.453_152_1,
-    1.061_405_4,
+// erf(x) ≈ x·P(x²)/Q(x²) on [−4, 4] (erf(±4) is ±1 to f32 precision): the rational
+// approximation of Eigen's and XLA's fast erf, coefficients from there. It replaced
+// Abramowitz & Stegun 7.1.26 (a division and an exp per value), which made GELU 13 % of the int8
+// encoder's time; this one is 11 multiply-adds and one division, half the instructions.
+#[allow(clippy::excessive_precision)]
+const ERF_P: [f32; 7] = [
+    -1.609_603_332_624_15e-2,
+    -2.954_599_808_540_25e-3,
+    -7.349_906_303_268_55e-4,
+    -5.692_506_394_623_46e-5,
+    -2.101_024_020_825_08e-6,
+    2.770_681_424_959_02e-8,
+    -2.726_142_258_013_06e-10,
 ];
+#[allow(clippy::excessive_precision)]
+const ERF_Q: [f32; 5] = [
+    -1.426_473_905_141_89e-2,
+    -7.373_329_167_204_68e-3,
+    -1.682_826_974_382_03e-3,
+    -2.133_740_552_789_05e-4,
+    -1.456_607_184_649_96e-5,
+];
+const ERF_CLAMP: f32 = 4.0;
 
-/// erf(x) by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, about f32's own rounding).
+/// erf(x), absolute error ≤ 5e-7 (≈ 1.2e-6 in GELU, a few ulp of its output).
 #[inline]
 pub fn erf(x: f32) -> f32 {
-    let a = x.abs();
-    let t = 1.0 / (1.0 + ERF_P * a);
-    let poly = ((((ERF_A[4] * t + ERF_A[3]) * t + ERF_A[2]) * t + ERF_A[1]) * t + ERF_A[0]) * t;
-    let y = 1.0 - poly * exp(-(a * a));
-    if x < 0.0 {
-        -y
-    } else {
-        y
+    // The clamps in the order and form of wasm's pmax/pmin, so NaN passes through both.
+    let x = if x < -ERF_CLAMP { -ERF_CLAMP } else { x };
+    let x = if ERF_CLAMP < x { ERF_CLAMP } else { x };
+    let x2 = x * x;
+    let mut p = ERF_P[6] * x2 + ERF_P[5];
+    for c in [ERF_P[4], ERF_P[3], ERF_P[2], ERF_P[1], ERF_P[0]] {
+        p = p * x2 + c;
     }
+    let mut q = ERF_Q[4] * x2 + ERF_Q[3];
+    for c in [ERF_Q[2], ERF_Q[1], ERF_Q[0]] {
+        q = q * x2 + c;
+    }
+    (x * p) / q
 }
 
 /// BERT's GELU, the exact (erf) form: x · Φ(x).
@@ -110,15 +128,17 @@ fn gelu4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
     let s = f32x4_splat;
     let t = f32x4_mul(x, s(std::f32::consts::FRAC_1_SQRT_2));
-    let a = f32x4_abs(t);
-    let tt = f32x4_div(s(1.0), f32x4_add(s(1.0), f32x4_mul(s(ERF_P), a)));
-    let mut poly = s(ERF_A[4]);
-    for c in [ERF_A[3], ERF_A[2], ERF_A[1], ERF_A[0]] {
-        poly = f32x4_add(f32x4_mul(poly, tt), s(c));
+    let t = f32x4_pmin(f32x4_pmax(t, s(-ERF_CLAMP)), s(ERF_CLAMP));
+    let t2 = f32x4_mul(t, t);
+    let mut p = f32x4_add(f32x4_mul(s(ERF_P[6]), t2), s(ERF_P[5]));
+    for c in [ERF_P[4], ERF_P[3], ERF_P[2], ERF_P[1], ERF_P[0]] {
+        p = f32x4_add(f32x4_mul(p, t2), s(c));
     }
-    let poly = f32x4_mul(poly, tt);
-    let y = f32x4_sub(s(1.0), f32x4_mul(poly, exp4(f32x4_neg(f32x4_mul(a, a)))));
-    let erf = v128_bitselect(f32x4_neg(y), y, f32x4_lt(t, s(0.0)));
+    let mut q = f32x4_add(f32x4_mul(s(ERF_Q[4]), t2), s(ERF_Q[3]));
+    for c in [ERF_Q[2], ERF_Q[1], ERF_Q[0]] {
+        q = f32x4_add(f32x4_mul(q, t2), s(c));
+    }
+    let erf = f32x4_div(f32x4_mul(t, p), q);
     f32x4_mul(f32x4_mul(s(0.5), x), f32x4_add(s(1.0), erf))
 }
 
@@ -295,7 +315,7 @@ mod tests {
         for i in -600..=600 {
             let x = i as f64 / 100.0;
             let want = libm_erf(x);
-            assert!((erf(x as f32) as f64 - want).abs() < 3e-7, "erf({x})");
+            assert!((erf(x as f32) as f64 - want).abs() < 5e-7, "erf({x})");
         }
         assert_eq!(gelu(0.0), 0.0);
         assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);
