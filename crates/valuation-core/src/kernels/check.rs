@@ -9,9 +9,10 @@ use super::math;
 use super::quantize_rows::QuantRows;
 
 /// Shapes (m, n, k): degenerate, odd, and the encoder's own (sequence 1 and 256).
-pub const SHAPES: [(usize, usize, usize); 8] = [
+pub const SHAPES: [(usize, usize, usize); 9] = [
     (1, 1, 1),
     (7, 13, 5),
+    (6, 40, 33),
     (5, 9, 17),
     (1, 384, 384),
     (7, 13, 384),

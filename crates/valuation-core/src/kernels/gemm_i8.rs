@@ -8,7 +8,8 @@
 //! sums per lane: multiplied by the row's 4 activations repeated 4 times, each i32 lane *is* one
 //! output channel's sum, so a tile ends with no horizontal sums and the epilogue (offset, scales,
 //! bias) runs four channels at a time. Kernels:
-//! - relaxed-SIMD build, 7-bit activations: that relaxed dot, 4 rows × 8 channels per tile;
+//! - relaxed-SIMD build, 7-bit activations: that relaxed dot (as `i16x8.relaxed_dot_i8x16_i7x16_s`
+//!   then `i32x4.dot_i16x8_s` by one, see `wasm::relaxed`), 4 rows × 8 channels per tile;
 //! - wasm simd128 (and the relaxed build's 8-bit input to q/k/v): `i32x4.dot_i16x8_s` on the
 //!   activations widened to i16 ([`QuantRows::wide`]) and the weights widened 8 bytes (2
 //!   channels × 4 k) at a time; lanes hold pair sums, combined by two shuffles at the end of the
@@ -354,14 +355,26 @@ mod wasm {
         groups: usize,
     ) -> [[v128; 2]; R] {
         let (a, w) = (x.data[r0 * x.kp..].as_ptr(), panel.as_ptr());
+        let ones = i16x8_splat(1);
+        // 16 products into 8 i16 pair sums (`pmaddubsw`), then pairs of those into the 4
+        // channel lanes (`pmaddwd` by one): without AVX-VNNI, V8 lowers the fused
+        // `i32x4.relaxed_dot_i8x16_i7x16_add_s` to these two plus the constant one rebuilt
+        // every time and two scratch registers, so the split form is fewer instructions.
+        // Exact: a pair sum is within ±2·127·128, inside i16, so no CPU saturates or wraps it.
+        let dot = |w: v128, a: v128, acc: v128| {
+            i32x4_add(
+                acc,
+                i32x4_dot_i16x8(i16x8_relaxed_dot_i8x16_i7x16(w, a), ones),
+            )
+        };
         let mut acc = [[i32x4_splat(0); 2]; R];
         for g in 0..groups {
             let w0 = v128_load(w.add(g * GROUP_BYTES) as *const v128);
             let w1 = v128_load(w.add(g * GROUP_BYTES + 16) as *const v128);
             for (r, row) in acc.iter_mut().enumerate() {
                 let av = v128_load32_splat(a.add(r * x.kp + g * GROUP) as *const u32);
-                row[0] = i32x4_relaxed_dot_i8x16_i7x16_add(w0, av, row[0]);
-                row[1] = i32x4_relaxed_dot_i8x16_i7x16_add(w1, av, row[1]);
+                row[0] = dot(w0, av, row[0]);
+                row[1] = dot(w1, av, row[1]);
             }
         }
         acc
