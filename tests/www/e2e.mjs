@@ -35,6 +35,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { checkAccessibility } from './axe-check.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TASK_EVENT = 'ThreadControllerImpl::RunTask'; // one per task of a Chromium thread, category toplevel
@@ -334,6 +335,8 @@ try {
       fail(`a malformed reference ended in "${brokenState}" ("${shownError}"), expected error: invalid_dataset_ref with its message`);
     }
   }
+  // axe on the page with everything shown: the report, the submit panel, "My contributions", an error
+  const a11y = await checkAccessibility(page);
   await page.locator('details').first().evaluate((d) => { d.open = false; }).catch(() => undefined);
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
@@ -352,6 +355,7 @@ try {
     requests,
     requestsCarryingContent: carried,
     brokenReference: brokenState,
+    axe: a11y,
     submitMs: submitted?.submitMs,
     myContributions: submitted?.listedRows,
     secondUserSees: submitted?.otherSees,
@@ -361,6 +365,7 @@ try {
   console.log(`e2e[${LABEL}] ${JSON.stringify(result)}`);
   if (blocked.length) fail(`the page tried to reach other hosts: ${blocked.join(', ')}`);
   if (!canary) fail(`${INPUT} has no line to use as the canary`);
+  if (!DEMO && a11y.blocking.length) fail(`axe: serious or critical violations: ${a11y.blocking.join('; ')}`);
   if (carried.length) fail(`requests carried the file's content: ${carried.join(', ')}`);
   if (DATASET_ID && !/published reference/.test(datasetInfo)) fail(`the chosen dataset shows no reference: ${datasetInfo}`);
   // novelty is measured against the reference, with its reason shown
@@ -380,7 +385,8 @@ try {
       `"My contributions" lists it (${submitted.listedRows} row(s)); the second user sees ${submitted.otherSees ?? 'not checked'}`);
   }
   console.log(`e2e[${LABEL}] novelty ${novelty?.score ?? 'n/a'} (${shownReasons.join(' | ')}); ` +
-    `${requests} requests, none with the file's content; malformed reference -> ${brokenState ?? 'not checked'}`);
+    `${requests} requests, none with the file's content; malformed reference -> ${brokenState ?? 'not checked'}; ` +
+    `axe: ${a11y.blocking.length} serious/critical, ${a11y.others.length} other violation(s)${a11y.others.length ? ` (${a11y.others.join('; ')})` : ''}`);
   console.log(`e2e[${LABEL}] screenshot: ${SCREENSHOT}`);
 } catch (e) {
   if (log.length) console.error(`e2e[${LABEL}] browser log:\n${log.join('\n')}`);
