@@ -43,6 +43,9 @@ const INPUT = process.env.E2E_INPUT || 'tests/data/score/speech.txt';
 const DATASET_ID = process.env.E2E_DATASET_ID || '';
 const OTHER_USER = process.env.E2E_OTHER_USER;
 const BROKEN_DATASET_ID = process.env.E2E_BROKEN_DATASET_ID;
+// Several files for the "Many files" queue, comma-separated: the first must fail with empty_file,
+// the rest must be scored; the INPUT among them must score as the single-file panel did.
+const QUEUE_FILES = (process.env.E2E_QUEUE_FILES || '').split(',').filter(Boolean);
 const TIMEOUT_MS = 180_000;
 const LONG_TASK_MS = 50;
 const LABEL = process.env.E2E_LABEL || 'www';
@@ -176,6 +179,44 @@ async function submitAndCheck(page, report) {
   return { submitMs, row, listedRows: mine.json.length, otherSees };
 }
 
+/** "Many files": picks QUEUE_FILES at once, waits for every row, checks the failing one does not
+ * stop the others, presses "Submit all" and checks each scored file is stored exactly once. */
+async function queueAndCheck(page, singleScore) {
+  const db = createRequire(import.meta.url)(resolve(ROOT, 'tests/supabase/helpers.js'));
+  const datasetId = await page.locator('#dataset').inputValue();
+  await page.locator('#files').setInputFiles(QUEUE_FILES.map((f) => resolve(ROOT, f)));
+  const rows = page.locator('[data-testid="file-queue"] tbody tr');
+  await page.waitForFunction((n) => {
+    const states = [...document.querySelectorAll('[data-testid="file-queue"] [data-testid="file-state"]')].map((e) => e.textContent);
+    return states.length === n && states.every((s) => s === 'done' || s.startsWith('error') || s === 'cancelled');
+  }, QUEUE_FILES.length, { timeout: TIMEOUT_MS, polling: 100 }).catch(async () => fail(`the queue did not finish: ${await page.getByTestId('file-queue').innerText()}`));
+  const states = await rows.locator('[data-testid="file-state"]').allTextContents();
+  if (states[0] !== 'error: empty_file') fail(`the empty file ended in "${states[0]}", expected error: empty_file`);
+  if (states.slice(1).some((s) => s !== 'done')) fail(`one failing file stopped others: ${states.join(', ')}`);
+  const scores = await rows.locator('[data-testid="file-score"]').allTextContents();
+  const byName = Object.fromEntries(QUEUE_FILES.slice(1).map((f, i) => [basename(f), Number(scores[i])]));
+  if (byName[basename(INPUT)] !== singleScore) fail(`the queue scored ${INPUT} ${byName[basename(INPUT)]}, the single-file panel ${singleScore}`);
+
+  await page.getByTestId('submit-all').click();
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('[data-testid="file-queue"] [data-testid="file-submit"]')].map((e) => e.textContent);
+    return s.filter((t) => t === 'sent').length === s.length - 1;
+  }, null, { timeout: 60_000, polling: 100 }).catch(async () => fail(`"Submit all" did not send every scored file: ${await page.getByTestId('file-queue').innerText()}`));
+  const admin = await db.adminClient();
+  let stored;
+  try {
+    ({ rows: stored } = await admin.query('select content_sha256, quality_score from public.data_contributions where dataset_id = $1 and contributor_id = $2', [datasetId, SUBMIT_USER]));
+  } finally {
+    await admin.end();
+  }
+  // the single-file submit's row (the same content) stays one row: the retry is a no-op
+  if (stored.length !== QUEUE_FILES.length - 1) fail(`${stored.length} rows after "Submit all" of ${QUEUE_FILES.length - 1} scored files (one already submitted)`);
+  const storedScores = stored.map((r) => Number(r.quality_score)).sort((a, b) => a - b);
+  const shownScores = Object.values(byName).sort((a, b) => a - b);
+  if (JSON.stringify(storedScores) !== JSON.stringify(shownScores)) fail(`stored scores ${storedScores}, the queue shows ${shownScores}`);
+  return { states, scores: byName };
+}
+
 /** Tasks of the page's main thread and of its worker in a Chrome trace: count, wall and CPU ms. */
 function tasksInTrace(buffer) {
   const { traceEvents } = JSON.parse(buffer);
@@ -287,7 +328,7 @@ try {
   let done;
   const trace = await traced(async () => {
     chosen = await now();
-    await page.locator('input[type="file"]').setInputFiles(resolve(ROOT, INPUT));
+    await page.locator('#file').setInputFiles(resolve(ROOT, INPUT));
     state = await settled('done');
     done = await now();
   });
@@ -317,6 +358,7 @@ try {
   const novelty = browserReport.subscores.novelty;
   const shownReasons = await page.locator('[data-testid="reasons"] li').allTextContents();
   const submitted = SUBMIT_USER ? await submitAndCheck(page, browserReport) : null;
+  const queued = SUBMIT_USER && QUEUE_FILES.length ? await queueAndCheck(page, browserReport.score) : null;
   mkdirSync(dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-valued.png'), fullPage: true });
 
@@ -324,7 +366,7 @@ try {
   let brokenState = null;
   if (BROKEN_DATASET_ID) {
     await page.selectOption('#dataset', BROKEN_DATASET_ID);
-    await page.locator('input[type="file"]').setInputFiles(resolve(ROOT, 'tests/data/score/speech.txt'));
+    await page.locator('#file').setInputFiles(resolve(ROOT, 'tests/data/score/speech.txt'));
     // (the old status is "done": wait for the error itself, which the reference's parse gives at once)
     brokenState = await page.waitForFunction(() => {
       const s = document.querySelector('[data-testid="status"]')?.textContent ?? '';
@@ -355,6 +397,7 @@ try {
     requests,
     requestsCarryingContent: carried,
     brokenReference: brokenState,
+    manyFiles: queued,
     axe: a11y,
     submitMs: submitted?.submitMs,
     myContributions: submitted?.listedRows,
@@ -385,6 +428,7 @@ try {
       `"My contributions" lists it (${submitted.listedRows} row(s)); the second user sees ${submitted.otherSees ?? 'not checked'}`);
   }
   console.log(`e2e[${LABEL}] novelty ${novelty?.score ?? 'n/a'} (${shownReasons.join(' | ')}); ` +
+    `many files: ${queued ? JSON.stringify(queued) : 'not checked'}; ` +
     `${requests} requests, none with the file's content; malformed reference -> ${brokenState ?? 'not checked'}; ` +
     `axe: ${a11y.blocking.length} serious/critical, ${a11y.others.length} other violation(s)${a11y.others.length ? ` (${a11y.others.join('; ')})` : ''}`);
   console.log(`e2e[${LABEL}] screenshot: ${SCREENSHOT}`);

@@ -114,6 +114,8 @@ sed '1s/successful/complete/' tests/data/score/speech.txt > "$OUT/near-copy.txt"
 cmp -s tests/data/score/speech.txt "$OUT/near-copy.txt" && die "the near copy is not a copy with a change"
 "$VALUATION_CLI" score --json --domain "$DOMAIN" --dataset "$OUT/speech.ref" "$OUT/near-copy.txt" > "$OUT/native/near-copy.txt.json"
 export VALUATION_NATIVE_REPORTS=$ROOT/$OUT/native E2E_INPUT=$OUT/near-copy.txt
+: > "$OUT/empty.txt" # "Many files": an empty file fails alone, the others go on
+export E2E_QUEUE_FILES=$OUT/empty.txt,tests/data/score/documents.csv,$OUT/near-copy.txt
 
 # --- the stack: a contributor (the page's stand-in session), a dataset owner, one dataset per build ---
 export E2E_SUBMIT_USER=e2e00000-0000-4000-8000-0000000000a1

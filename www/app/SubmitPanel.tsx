@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 import { createSubmitter, type ContributionRecord, type Report, type Submitter } from '@dataunion/valuation';
 import { ANON_KEY, DEMO_ACCESS_TOKEN, MISSING, SUPABASE_URL } from './lib/supabase';
 import styles from './page.module.css';
@@ -33,12 +33,14 @@ export function SubmitPanel({
   report,
   datasetId,
   onSubmitted,
+  submitter,
 }: {
   report: Report | null;
   datasetId: string;
   onSubmitted: () => void;
+  /** Filled here with the page's one submitter; the many-files queue submits through it too. */
+  submitter: RefObject<Submitter | null>;
 }) {
-  const submitter = useRef<Submitter | null>(null);
   const [ready, setReady] = useState(false);
   const [pending, setPending] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -64,7 +66,7 @@ export function SubmitPanel({
       submitter.current = null;
       s.dispose();
     };
-  }, []);
+  }, [submitter]);
 
   if (!report) return null;
 

@@ -6,8 +6,10 @@ import {
   type ModelProgress,
   type Report,
   type ValuationProgress,
+  type Submitter,
   type Valuator,
 } from '@dataunion/valuation';
+import { FileQueue } from './FileQueue';
 import { MyContributions } from './MyContributions';
 import { SubmitPanel } from './SubmitPanel';
 import { SubscoreChart } from './SubscoreChart';
@@ -35,6 +37,7 @@ const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 export default function Home() {
   const valuator = useRef<Valuator | null>(null);
   const running = useRef<AbortController | null>(null);
+  const submitter = useRef<Submitter | null>(null); // created by SubmitPanel, shared with FileQueue
   const [status, setStatus] = useState<Status>('loading model');
   const [errorMessage, setErrorMessage] = useState('');
   const [modelFiles, setModelFiles] = useState<Record<string, ModelProgress>>({});
@@ -229,7 +232,18 @@ export default function Home() {
         </section>
       )}
       {/* Always mounted (one submitter per page); shows itself once a file is scored. */}
-      <SubmitPanel report={report} datasetId={valued?.datasetId ?? ''} onSubmitted={() => setSubmits((n) => n + 1)} />
+      <SubmitPanel
+        report={report}
+        datasetId={valued?.datasetId ?? ''}
+        submitter={submitter}
+        onSubmitted={() => setSubmits((n) => n + 1)}
+      />
+      <FileQueue
+        valuator={valuator}
+        submitter={submitter}
+        dataset={dataset}
+        onSubmitted={() => setSubmits((n) => n + 1)}
+      />
       <MyContributions refreshKey={submits} datasets={datasets} />
     </main>
   );
