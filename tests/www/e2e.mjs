@@ -181,15 +181,21 @@ async function submitAndCheck(page, report) {
 
 /** "Many files": picks QUEUE_FILES at once, waits for every row, checks the failing one does not
  * stop the others, presses "Submit all" and checks each scored file is stored exactly once. */
-async function queueAndCheck(page, singleScore) {
+async function queueAndCheck(page, singleScore, traced) {
   const db = createRequire(import.meta.url)(resolve(ROOT, 'tests/supabase/helpers.js'));
   const datasetId = await page.locator('#dataset').inputValue();
-  await page.locator('#files').setInputFiles(QUEUE_FILES.map((f) => resolve(ROOT, f)));
   const rows = page.locator('[data-testid="file-queue"] tbody tr');
-  await page.waitForFunction((n) => {
-    const states = [...document.querySelectorAll('[data-testid="file-queue"] [data-testid="file-state"]')].map((e) => e.textContent);
-    return states.length === n && states.every((s) => s === 'done' || s.startsWith('error') || s === 'cancelled');
-  }, QUEUE_FILES.length, { timeout: TIMEOUT_MS, polling: 100 }).catch(async () => fail(`the queue did not finish: ${await page.getByTestId('file-queue').innerText()}`));
+  // the page must stay responsive while the whole queue is valued: CPU of main-thread tasks, from the trace
+  const trace = await traced(async () => {
+    await page.locator('#files').setInputFiles(QUEUE_FILES.map((f) => resolve(ROOT, f)));
+    await page.waitForFunction((n) => {
+      const states = [...document.querySelectorAll('[data-testid="file-queue"] [data-testid="file-state"]')].map((e) => e.textContent);
+      return states.length === n && states.every((s) => s === 'done' || s.startsWith('error') || s === 'cancelled');
+    }, QUEUE_FILES.length, { timeout: TIMEOUT_MS, polling: 100 }).catch(async () => fail(`the queue did not finish: ${await page.getByTestId('file-queue').innerText()}`));
+  });
+  if (trace.main.maxTaskCpuMs > LONG_TASK_MS) {
+    fail(`the main thread was blocked while ${QUEUE_FILES.length} files were valued: a task took ${trace.main.maxTaskCpuMs} ms of CPU`);
+  }
   const states = await rows.locator('[data-testid="file-state"]').allTextContents();
   if (states[0] !== 'error: empty_file') fail(`the empty file ended in "${states[0]}", expected error: empty_file`);
   if (states.slice(1).some((s) => s !== 'done')) fail(`one failing file stopped others: ${states.join(', ')}`);
@@ -214,7 +220,9 @@ async function queueAndCheck(page, singleScore) {
   const storedScores = stored.map((r) => Number(r.quality_score)).sort((a, b) => a - b);
   const shownScores = Object.values(byName).sort((a, b) => a - b);
   if (JSON.stringify(storedScores) !== JSON.stringify(shownScores)) fail(`stored scores ${storedScores}, the queue shows ${shownScores}`);
-  return { states, scores: byName };
+  return { files: QUEUE_FILES.length, errors: states.filter((st) => st !== 'done'), scored: scores.length,
+    ranked: [basename(QUEUE_FILES[1]), basename(INPUT)].map((f) => `${f} ${byName[f]}`),
+    mainMaxTaskCpuMs: trace.main.maxTaskCpuMs, mainCpuMs: trace.main.cpuMs, workerCpuMs: trace.worker.cpuMs };
 }
 
 /** Tasks of the page's main thread and of its worker in a Chrome trace: count, wall and CPU ms. */
@@ -358,7 +366,7 @@ try {
   const novelty = browserReport.subscores.novelty;
   const shownReasons = await page.locator('[data-testid="reasons"] li').allTextContents();
   const submitted = SUBMIT_USER ? await submitAndCheck(page, browserReport) : null;
-  const queued = SUBMIT_USER && QUEUE_FILES.length ? await queueAndCheck(page, browserReport.score) : null;
+  const queued = SUBMIT_USER && QUEUE_FILES.length ? await queueAndCheck(page, browserReport.score, traced) : null;
   mkdirSync(dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-valued.png'), fullPage: true });
 

@@ -115,7 +115,14 @@ cmp -s tests/data/score/speech.txt "$OUT/near-copy.txt" && die "the near copy is
 "$VALUATION_CLI" score --json --domain "$DOMAIN" --dataset "$OUT/speech.ref" "$OUT/near-copy.txt" > "$OUT/native/near-copy.txt.json"
 export VALUATION_NATIVE_REPORTS=$ROOT/$OUT/native E2E_INPUT=$OUT/near-copy.txt
 : > "$OUT/empty.txt" # "Many files": an empty file fails alone, the others go on
-export E2E_QUEUE_FILES=$OUT/empty.txt,tests/data/score/documents.csv,$OUT/near-copy.txt
+# 20 files in all: the empty one, the CSV, the near copy and 17 distinct prefixes of the speech
+E2E_QUEUE_FILES=$OUT/empty.txt,tests/data/score/documents.csv,$OUT/near-copy.txt
+mkdir -p "$OUT/queue"
+for i in $(seq 17); do
+  head -c $((1500 + i * 200)) tests/data/score/speech.txt > "$OUT/queue/part-$i.txt"
+  E2E_QUEUE_FILES+=,$OUT/queue/part-$i.txt
+done
+export E2E_QUEUE_FILES
 
 # --- the stack: a contributor (the page's stand-in session), a dataset owner, one dataset per build ---
 export E2E_SUBMIT_USER=e2e00000-0000-4000-8000-0000000000a1

@@ -26,6 +26,8 @@ type Row = {
 const codeOf = (e: unknown) => (e as { code?: string } | null)?.code ?? 'internal';
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 let nextKey = 0;
+// webkitdirectory is not in React's types; Chromium, Firefox and Safari all read it.
+const FOLDER_PICKER = { webkitdirectory: '' } as Record<string, string>;
 
 export function FileQueue({
   valuator,
@@ -118,6 +120,19 @@ export function FileQueue({
           onChange={(e) => {
             void valueFiles(Array.from(e.target.files ?? []));
             e.target.value = ''; // the same files can be picked again
+          }}
+        />
+      </label>
+      <label className={styles.field}>
+        Or a folder (every file in it; where the browser allows picking folders)
+        <input
+          id="folder"
+          type="file"
+          multiple
+          {...FOLDER_PICKER}
+          onChange={(e) => {
+            void valueFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
           }}
         />
       </label>
