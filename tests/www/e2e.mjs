@@ -225,6 +225,24 @@ async function queueAndCheck(page, singleScore, traced) {
     mainMaxTaskCpuMs: trace.main.maxTaskCpuMs, mainCpuMs: trace.main.cpuMs, workerCpuMs: trace.worker.cpuMs };
 }
 
+/** Keyboard only: Tab from the top of the page reaches the dataset, the file, the files and the
+ * folder inputs in reading order. Resolves the ids Tab visited. */
+async function checkFocusOrder(page) {
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await page.locator('h1').click(); // focus starts at the top of the document
+  const visited = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName.toLowerCase());
+    visited.push(id);
+    if (id === 'folder') break;
+  }
+  const want = ['dataset', 'file', 'files', 'folder'];
+  const order = visited.filter((id) => want.includes(id));
+  if (JSON.stringify(order) !== JSON.stringify(want)) fail(`Tab reaches ${JSON.stringify(order)} (visited ${visited.join(' ')}), expected ${want.join(' → ')}`);
+  return visited;
+}
+
 /** Tasks of the page's main thread and of its worker in a Chrome trace: count, wall and CPU ms. */
 function tasksInTrace(buffer) {
   const { traceEvents } = JSON.parse(buffer);
@@ -331,6 +349,7 @@ try {
     .catch(async () => fail(`no dataset listed: ${await page.locator('main').innerText()}`));
   if (DATASET_ID) await page.selectOption('#dataset', DATASET_ID);
   const datasetInfo = await page.getByTestId('dataset-info').textContent();
+  const focusOrder = await checkFocusOrder(page);
 
   let chosen;
   let done;
@@ -407,6 +426,7 @@ try {
     brokenReference: brokenState,
     manyFiles: queued,
     axe: a11y,
+    focusOrder,
     submitMs: submitted?.submitMs,
     myContributions: submitted?.listedRows,
     secondUserSees: submitted?.otherSees,
