@@ -3,17 +3,23 @@
 #   scripts/demo.sh           installs what is missing (scripts/setup.sh), builds the npm package if
 #                             target/pkg/*.tgz is missing or older than its sources, starts a fresh
 #                             PostgreSQL 15 with the migrations behind the test gateway
-#                             (scripts/with-stack.sh), seeds a demo user and a demo dataset, serves the
-#                             model and the www/ app on http://localhost:${PORT:-3000}, and runs until
-#                             Ctrl-C, which stops and deletes all of it.
-#   scripts/demo.sh --check   the same, but headless Chromium picks tests/data/score/speech.txt, waits
-#                             for the score, presses Submit; prints the score and the stored row, exits.
+#                             (scripts/with-stack.sh), seeds a small marketplace (two users; three
+#                             datasets with different domains, each owned by the first user, who
+#                             publishes its reference built by `valuation dataset-ref` from real text
+#                             of tests/data), serves the model and the www/ app, signed in as the
+#                             second user (a contributor), on http://localhost:${PORT:-3000}, and runs
+#                             until Ctrl-C, which stops and deletes all of it.
+#   scripts/demo.sh --check   the same, but headless Chromium picks the "State of the Union" dataset,
+#                             values tests/data/score/speech.txt (already in its reference: novelty 0
+#                             with its reason), presses Submit, checks "My contributions" and that the
+#                             owner sees none of it; prints the score and the stored row, exits.
 #                             (Port: $PORT if set, else a free one.)
 #   scripts/demo.sh --cli [FILE...] [-- score options, e.g. --domain "what the dataset is about"]
 #                             the native CLI on files: score, sub-scores and reasons. Default: a real
 #                             speech, a CSV and a JSON Lines file from tests/data/score, plus the speech
 #                             with its words shuffled, to show what the score is for.
-# Env: PORT; VALUATION_PKG_TGZ: use this package tarball as it is (never rebuilt).
+# Env: PORT; VALUATION_PKG_TGZ: use this package tarball as it is (never rebuilt);
+#      VALUATION_CLI: the CLI that builds the references (default target/release/valuation, built if missing).
 # Output: target/demo/ (build and server logs; --check: screenshot.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,9 +111,16 @@ prepare() {
 }
 
 # --- the app: inside the stack (scripts/with-stack.sh exported GATEWAY_URL, PG_PORT, PG_DB, JWT_SECRET)
-DEMO_USER=de300000-0000-4000-8000-000000000001
+DEMO_USER=de300000-0000-4000-8000-000000000001  # the contributor the page is signed in as
+DEMO_OWNER=de300000-0000-4000-8000-000000000002 # owns the datasets, publishes their references
 DEMO_DATASET=de300000-0000-4000-8000-0000000000d1
 OUT=target/demo
+# The marketplace: id | domain (what relevance is measured against) | name | reference built from
+MARKETPLACE=(
+  "$DEMO_DATASET|The government of the United States: Congress, the economy and public policy.|State of the Union addresses|tests/data/score/speech.txt"
+  "de300000-0000-4000-8000-0000000000d2|Catalogues of documents: identifiers, labels, word counts and openings.|Address catalogue|tests/data/score/documents.csv tests/data/score/documents.jsonl"
+  "de300000-0000-4000-8000-0000000000d3|Everyday life: the weather, interest rates and pets.|Everyday sentences|tests/data/sample-sentences.txt"
+)
 
 # Every process started here runs in its own process group (as in tests/www/run.sh), stopped on exit.
 groups=()
@@ -145,16 +158,33 @@ in_stack() {
   export NEXT_TELEMETRY_DISABLED=1
   local psql=("$PGBIN/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB")
 
-  # What the operator does in Supabase: a user (signed up) and a dataset to contribute to.
-  "${psql[@]}" -q -v ON_ERROR_STOP=1 \
-    -c "insert into auth.users (id) values ('$DEMO_USER')" \
-    -c "insert into public.datasets (id, domain, name) values ('$DEMO_DATASET', 'demo', 'Demo dataset')"
+  # What the operator does in Supabase: two users (signed up) and three datasets, owned by the first.
+  "${psql[@]}" -q -v ON_ERROR_STOP=1 -c "insert into auth.users (id) values ('$DEMO_OWNER'), ('$DEMO_USER')"
+  local entry id domain name sources
+  for entry in "${MARKETPLACE[@]}"; do
+    IFS='|' read -r id domain name sources <<< "$entry"
+    # (psql quotes :'var' safely; it interpolates only in input it reads, not in -c)
+    "${psql[@]}" -q -v ON_ERROR_STOP=1 -v id="$id" -v domain="$domain" -v name="$name" -v owner="$DEMO_OWNER" \
+      <<< "insert into public.datasets (id, domain, name, owner_id) values (:'id', :'domain', :'name', :'owner')"
+  done
   # The page has no sign-in: it gets this user's token at build time (NEXT_PUBLIC_DEMO_ACCESS_TOKEN,
-  # a stand-in for a supabase-js session; see www/app/SubmitPanel.tsx). Valid for a day.
+  # a stand-in for a supabase-js session; see www/app/lib/supabase.ts). Valid for a day.
   export NEXT_PUBLIC_SUPABASE_URL=$GATEWAY_URL
   NEXT_PUBLIC_SUPABASE_ANON_KEY=$(node tests/gateway/src/mint-jwt.js --api-key anon)
   NEXT_PUBLIC_DEMO_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$DEMO_USER" --expires-in 86400)
-  export NEXT_PUBLIC_SUPABASE_ANON_KEY NEXT_PUBLIC_DEMO_ACCESS_TOKEN NEXT_PUBLIC_DATASET_ID=$DEMO_DATASET
+  export NEXT_PUBLIC_SUPABASE_ANON_KEY NEXT_PUBLIC_DEMO_ACCESS_TOKEN
+
+  # What each dataset's owner does: build the reference, then the one upload step (README).
+  local cli=${VALUATION_CLI:-target/release/valuation}
+  [[ -x $cli ]] || { say "building the CLI (cargo build --release -p valuation-cli)"; cargo build --quiet --release --locked -p valuation-cli; }
+  for entry in "${MARKETPLACE[@]}"; do
+    IFS='|' read -r id domain name sources <<< "$entry"
+    # shellcheck disable=SC2086 # sources is a list of paths without spaces
+    "$cli" dataset-ref $sources -o "$OUT/$id.ref" >&2
+    SUPABASE_URL=$GATEWAY_URL SUPABASE_ANON_KEY=$NEXT_PUBLIC_SUPABASE_ANON_KEY \
+      SUPABASE_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$DEMO_OWNER") \
+      node scripts/publish-reference.mjs "$id" "$OUT/$id.ref"
+  done
 
   # The model: the package's own int8 files, which next build emits as the app's assets.
   unset NEXT_PUBLIC_MODEL_BASE_URL
@@ -178,15 +208,22 @@ in_stack() {
   local query="select dataset_id, content_sha256, byte_size, detected_type, quality_score, sub_scores, flags, created_at from public.data_contributions order by created_at"
   local rows_cmd="$PGBIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -d $PG_DB -x -c '$query'"
   local stop="Ctrl-C stops everything and deletes the database."
-  [[ $mode == check ]] && stop="--check: headless Chromium does steps 1 to 3 now, then everything stops."
+  [[ $mode == check ]] && stop="--check: headless Chromium does steps 1 to 4 now, then everything stops."
   cat <<EOF
 
 ========================================================================================================
   The demo is running.
-    1. Open http://localhost:$PORT
-    2. Pick a file (e.g. tests/data/score/speech.txt): it is scored in the browser, never uploaded.
+    1. Open http://localhost:$PORT and choose a dataset: the three listed come from Supabase, each
+       with its domain (relevance) and its published reference (novelty).
+    2. Pick a file: it is scored in the browser, never uploaded. Try, against "State of the Union addresses":
+         a fresh file           tests/data/score/documents.jsonl    (novelty high: not in the reference)
+         a file already in it   tests/data/score/speech.txt         (novelty 0: "already in the dataset")
+         an off-topic file      tests/data/sample-sentences.txt     (relevance lower: weather, banks, cats)
     3. Press Submit: only the record shown next to the button goes to the local stack.
-  Signed in as the demo user $DEMO_USER; dataset "Demo dataset" ($DEMO_DATASET).
+    4. "My contributions" lists it, read back under RLS (only your rows).
+  Signed in as the contributor $DEMO_USER; the datasets' owner is $DEMO_OWNER.
+  An owner replaces a reference with: valuation dataset-ref FILES... -o REF, then
+    SUPABASE_URL=... SUPABASE_ANON_KEY=... SUPABASE_ACCESS_TOKEN=<owner's JWT> node scripts/publish-reference.mjs DATASET_ID REF
   The stored rows:
     $rows_cmd
   Supabase stand-in: $GATEWAY_URL (PostgREST API), PostgreSQL 127.0.0.1:$PG_PORT database $PG_DB.
@@ -199,9 +236,10 @@ EOF
     die "the app stopped: $(tail -n 20 "$OUT/next-start.log")"
   fi
 
-  say "checking: headless Chromium picks tests/data/score/speech.txt, waits for the score, presses Submit"
+  say "checking: headless Chromium picks \"State of the Union addresses\", values tests/data/score/speech.txt, presses Submit"
   run_group - env WWW_URL="$url" E2E_MODE=demo E2E_LABEL=demo E2E_SCREENSHOT="$OUT/screenshot.png" \
-    E2E_SUBMIT_USER="$DEMO_USER" node tests/www/e2e.mjs || die "the check failed"
+    E2E_DATASET_ID="$DEMO_DATASET" E2E_SUBMIT_USER="$DEMO_USER" E2E_OTHER_USER="$DEMO_OWNER" \
+    node tests/www/e2e.mjs || die "the check failed"
   say "the stored rows, as the command above shows them:"
   "${psql[@]}" -P pager=off -x -c "$query"
   say "check passed"

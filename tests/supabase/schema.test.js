@@ -91,7 +91,7 @@ test('RLS is enabled on every table of the exposed schema', async () => {
                           where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`);
   assert.deepEqual(tables.map((t) => t.relname), ['contribution_daily', 'contribution_limits', 'contribution_rate',
     'contributors', 'data_contributions', 'dataset_contents', 'dataset_contributor_quality', 'dataset_members',
-    'dataset_quality_dirty', 'datasets']);
+    'dataset_quality_dirty', 'dataset_references', 'datasets']);
   for (const t of tables) assert.equal(t.relrowsecurity, true, t.relname);
 });
 
@@ -111,7 +111,9 @@ test('issue 13 tables: clients get dataset_members SELECT only; bookkeeping tabl
                            where table_schema = 'public' and grantee = 'authenticated'
                              and table_name not in ('contributors', 'datasets', 'data_contributions')
                            order by table_name, privilege_type`);
-  assert.deepEqual(granted, [{ table_name: 'dataset_members', privilege_type: 'SELECT' }]);
+  // (issue 14's reference table and listing view: SELECT here, column-level INSERT/UPDATE on the table)
+  assert.deepEqual(granted, [{ table_name: 'contributable_datasets', privilege_type: 'SELECT' },
+    { table_name: 'dataset_members', privilege_type: 'SELECT' }, { table_name: 'dataset_references', privilege_type: 'SELECT' }]);
   for (const fn of ['queue_dataset_quality()', 'claim_contribution_content()', 'release_contribution_content()',
     'enforce_contribution_limits()']) {
     const [p] = await q(`select has_function_privilege('authenticated', 'public.${fn}', 'execute') as auth,

@@ -4,13 +4,17 @@
 # `next start`, and runs tests/www/e2e.mjs against it in headless Chromium. The Turbopack build is
 # last, so www/.next holds it afterwards. Leaves no process behind.
 # Each build also submits: the whole run is inside scripts/with-stack.sh (a fresh PostgreSQL 15 with
-# the migrations + the test gateway), with a seeded user whose token, the gateway URL, the anon key
-# and a dataset (one per build) are built into the page; e2e.mjs presses Submit and finds the row.
+# the migrations + the test gateway), with a seeded contributor whose token, the gateway URL and the
+# anon key are built into the page. A second user owns the datasets (one per build, plus one with a
+# malformed reference) and publishes their references with scripts/publish-reference.mjs, the
+# documented upload step; the reference is `valuation dataset-ref` of tests/data/score/speech.txt.
+# e2e.mjs picks the build's dataset, values a near copy of speech.txt (one word changed), which must
+# equal the native report made with the same --domain and --dataset, presses Submit, finds the row
+# and "My contributions" listing it, and checks the owner reads none of it.
 #
-# Needs: target/pkg/dataunion-valuation-0.1.0.tgz (scripts/build-pkg.sh), the native reports of
-# tests/data/score (scripts/test.sh writes them to target/test-data/reports), /usr/bin/chromium,
-# PostgreSQL 15 (scripts/setup.sh).
-# Env: VALUATION_MODEL_DIR (default: scripts/fetch-model.sh), VALUATION_NATIVE_REPORTS,
+# Needs: target/pkg/dataunion-valuation-0.1.0.tgz (scripts/build-pkg.sh), the CLI (VALUATION_CLI,
+# default target/release/valuation, built by cargo if missing), /usr/bin/chromium, PostgreSQL 15.
+# Env: VALUATION_MODEL_DIR (default: scripts/fetch-model.sh), VALUATION_CLI,
 #      VALUATION_PKG_TGZ (another tarball to test instead), CHROMIUM.
 # Output: target/www-e2e/ (build and server logs, screenshots, result-*.json, timings.txt).
 set -euo pipefail
@@ -23,8 +27,9 @@ source scripts/env.sh
 TGZ=${VALUATION_PKG_TGZ:-target/pkg/dataunion-valuation-0.1.0.tgz}
 OUT=target/www-e2e
 export NEXT_TELEMETRY_DISABLED=1
-export VALUATION_NATIVE_REPORTS=${VALUATION_NATIVE_REPORTS:-$ROOT/target/test-data/reports}
 VALUATION_MODEL_DIR=${VALUATION_MODEL_DIR:-$(scripts/fetch-model.sh)}
+export VALUATION_MODEL_DIR
+VALUATION_CLI=${VALUATION_CLI:-target/release/valuation}
 
 say() { echo "[www] $*"; }
 die() { echo "[www] $*" >&2; exit 1; }
@@ -32,8 +37,6 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 [[ -f $TGZ ]] || die "$TGZ is missing: run scripts/build-pkg.sh"
 TGZ=$(realpath "$TGZ")
-[[ -f $VALUATION_NATIVE_REPORTS/speech.txt.json ]] ||
-  die "no native report in $VALUATION_NATIVE_REPORTS: run scripts/test.sh (or valuation score --json)"
 mkdir -p "$OUT"
 rm -f "$OUT"/*.png "$OUT"/result-*.json "$OUT"/timings.txt
 
@@ -98,25 +101,60 @@ say "dependencies ready in $(ms_since "$t") ms"
 # (zero config, as a new user gets it; a self-hosted baseUrl is covered by tests/pkg).
 unset NEXT_PUBLIC_MODEL_BASE_URL
 
-# --- the stack: a user (the page's stand-in session) and one dataset per build ------------------------
+# --- the reference, the near copy and its native report ------------------------------------------
+if [[ ! -x $VALUATION_CLI ]]; then
+  say "building the CLI (cargo build --release -p valuation-cli)"
+  cargo build --quiet --release --locked -p valuation-cli
+fi
+DOMAIN="The government of the United States: Congress, the economy and public policy."
+mkdir -p "$OUT/native"
+"$VALUATION_CLI" dataset-ref tests/data/score/speech.txt -o "$OUT/speech.ref" >&2
+head -c 100 "$OUT/speech.ref" > "$OUT/malformed.ref" # a truncated reference: the package must refuse it
+sed '1s/successful/complete/' tests/data/score/speech.txt > "$OUT/near-copy.txt"
+cmp -s tests/data/score/speech.txt "$OUT/near-copy.txt" && die "the near copy is not a copy with a change"
+"$VALUATION_CLI" score --json --domain "$DOMAIN" --dataset "$OUT/speech.ref" "$OUT/near-copy.txt" > "$OUT/native/near-copy.txt.json"
+export VALUATION_NATIVE_REPORTS=$ROOT/$OUT/native E2E_INPUT=$OUT/near-copy.txt
+: > "$OUT/empty.txt" # "Many files": an empty file fails alone, the others go on
+# 20 files in all: the empty one, the CSV, the near copy and 17 distinct prefixes of the speech
+E2E_QUEUE_FILES=$OUT/empty.txt,tests/data/score/documents.csv,$OUT/near-copy.txt
+mkdir -p "$OUT/queue"
+for i in $(seq 17); do
+  head -c $((1500 + i * 200)) tests/data/score/speech.txt > "$OUT/queue/part-$i.txt"
+  E2E_QUEUE_FILES+=,$OUT/queue/part-$i.txt
+done
+export E2E_QUEUE_FILES
+
+# --- the stack: a contributor (the page's stand-in session), a dataset owner, one dataset per build ---
 export E2E_SUBMIT_USER=e2e00000-0000-4000-8000-0000000000a1
+export E2E_OTHER_USER=e2e00000-0000-4000-8000-0000000000a2 # owns the datasets, contributes nothing
 DATASET_WEBPACK=e2e00000-0000-4000-8000-0000000000d1
 DATASET_TURBOPACK=e2e00000-0000-4000-8000-0000000000d2
+export E2E_BROKEN_DATASET_ID=e2e00000-0000-4000-8000-0000000000d3
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" \
-  -c "insert into auth.users (id) values ('$E2E_SUBMIT_USER')" \
-  -c "insert into public.datasets (id, domain, name) values
-        ('$DATASET_WEBPACK', 'e2e', 'www e2e (webpack)'), ('$DATASET_TURBOPACK', 'e2e', 'www e2e (turbopack)')"
+  -c "insert into auth.users (id) values ('$E2E_SUBMIT_USER'), ('$E2E_OTHER_USER')" \
+  -c "insert into public.datasets (id, domain, name, owner_id) values
+        ('$DATASET_WEBPACK', '$DOMAIN', 'www e2e (webpack)', '$E2E_OTHER_USER'),
+        ('$DATASET_TURBOPACK', '$DOMAIN', 'www e2e (turbopack)', '$E2E_OTHER_USER'),
+        ('$E2E_BROKEN_DATASET_ID', 'zz: a malformed reference', 'www e2e (malformed reference)', '$E2E_OTHER_USER')"
 export NEXT_PUBLIC_SUPABASE_URL=$GATEWAY_URL
 NEXT_PUBLIC_SUPABASE_ANON_KEY=$(node tests/gateway/src/mint-jwt.js --api-key anon)
 NEXT_PUBLIC_DEMO_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$E2E_SUBMIT_USER")
 export NEXT_PUBLIC_SUPABASE_ANON_KEY NEXT_PUBLIC_DEMO_ACCESS_TOKEN
+# The owner's upload step, as documented in the README
+for d in "$DATASET_WEBPACK" "$DATASET_TURBOPACK"; do
+  SUPABASE_URL=$GATEWAY_URL SUPABASE_ANON_KEY=$NEXT_PUBLIC_SUPABASE_ANON_KEY \
+    SUPABASE_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$E2E_OTHER_USER") \
+    node scripts/publish-reference.mjs "$d" "$OUT/speech.ref"
+done
+SUPABASE_URL=$GATEWAY_URL SUPABASE_ANON_KEY=$NEXT_PUBLIC_SUPABASE_ANON_KEY \
+  SUPABASE_ACCESS_TOKEN=$(node tests/gateway/src/mint-jwt.js --sub "$E2E_OTHER_USER") \
+  node scripts/publish-reference.mjs "$E2E_BROKEN_DATASET_ID" "$OUT/malformed.ref"
 say "submitting to $GATEWAY_URL as user $E2E_SUBMIT_USER"
 
 # --- build, serve, test --------------------------------------------------------------------------
 build_and_test() {
   local label=$1 screenshot=$2 dataset=$3; shift 3
   local t ms pid url
-  export NEXT_PUBLIC_DATASET_ID=$dataset # inlined by the build; e2e.mjs looks for its row
   say "next build $* ($label, dataset $dataset)"
   t=$(date +%s%N)
   run_group env -C www node_modules/.bin/next build "$@" > "$OUT/build-$label.log" 2>&1 ||
@@ -138,7 +176,7 @@ build_and_test() {
   curl -fso /dev/null "$url" || die "next start does not answer at $url (log: $OUT/next-start-$label.log)"
 
   t=$(date +%s%N)
-  run_group env WWW_URL="$url" E2E_LABEL="$label" E2E_SCREENSHOT="$screenshot" node tests/www/e2e.mjs
+  run_group env WWW_URL="$url" E2E_LABEL="$label" E2E_SCREENSHOT="$screenshot" E2E_DATASET_ID="$dataset" node tests/www/e2e.mjs
   ms=$(ms_since "$t")
   echo "e2e-$label-ms $ms" >> "$OUT/timings.txt"
   stop_group "$pid"

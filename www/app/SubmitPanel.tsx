@@ -1,26 +1,9 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 import { createSubmitter, type ContributionRecord, type Report, type Submitter } from '@dataunion/valuation';
+import { ANON_KEY, DEMO_ACCESS_TOKEN, MISSING, SUPABASE_URL } from './lib/supabase';
 import styles from './page.module.css';
-
-// Inlined at build time: Next.js replaces each `process.env.NEXT_PUBLIC_…` spelled out in full.
-const SUPABASE_URL = process.env.NEXT_PUBLIC_SUPABASE_URL || '';
-const ANON_KEY = process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY || '';
-const DATASET_ID = process.env.NEXT_PUBLIC_DATASET_ID || '';
-// DEMO ONLY: a stand-in for a supabase-js session. scripts/demo.sh and tests/www/run.sh mint a
-// token for a seeded user of their local stack and build it into the page, since this example has
-// no sign-in. Never set it for a deployed app: a real app signs the user in with supabase-js and
-// passes `accessToken: async () => (await supabase.auth.getSession()).data.session?.access_token`.
-const DEMO_ACCESS_TOKEN = process.env.NEXT_PUBLIC_DEMO_ACCESS_TOKEN || undefined;
-
-const MISSING = Object.entries({
-  NEXT_PUBLIC_SUPABASE_URL: SUPABASE_URL,
-  NEXT_PUBLIC_SUPABASE_ANON_KEY: ANON_KEY,
-  NEXT_PUBLIC_DATASET_ID: DATASET_ID,
-})
-  .filter(([, value]) => !value)
-  .map(([name]) => name);
 
 type Outcome = { report: Report } & (
   | { state: 'sending' }
@@ -33,9 +16,9 @@ const codeOf = (e: unknown) => (e as { code?: string } | null)?.code ?? 'interna
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** What the record will hold, from the report: the exact record is shown once it is sent. */
-function preview(report: Report) {
+function preview(report: Report, datasetId: string) {
   return {
-    dataset_id: DATASET_ID || null,
+    dataset_id: datasetId || null,
     content_sha256: report.file.sha256,
     byte_size: report.file.size,
     detected_type: report.file.kind,
@@ -43,10 +26,21 @@ function preview(report: Report) {
   };
 }
 
-/** Submits the scored file's record (metadata only) to Supabase through the package's outbox.
- * Mounted once per page: the submitter lives as long as the page. */
-export function SubmitPanel({ report }: { report: Report | null }) {
-  const submitter = useRef<Submitter | null>(null);
+/** Submits the scored file's record (metadata only) to Supabase through the package's outbox,
+ * into the dataset the file was valued against. Mounted once per page: the submitter lives as
+ * long as the page. */
+export function SubmitPanel({
+  report,
+  datasetId,
+  onSubmitted,
+  submitter,
+}: {
+  report: Report | null;
+  datasetId: string;
+  onSubmitted: () => void;
+  /** Filled here with the page's one submitter; the many-files queue submits through it too. */
+  submitter: RefObject<Submitter | null>;
+}) {
   const [ready, setReady] = useState(false);
   const [pending, setPending] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -62,7 +56,6 @@ export function SubmitPanel({ report }: { report: Report | null }) {
     const s = createSubmitter({
       supabaseUrl: SUPABASE_URL,
       anonKey: ANON_KEY,
-      datasetId: DATASET_ID,
       accessToken: DEMO_ACCESS_TOKEN,
       onFlush: () => void refresh(), // start-up flush, retries, 'online'
     });
@@ -73,7 +66,7 @@ export function SubmitPanel({ report }: { report: Report | null }) {
       submitter.current = null;
       s.dispose();
     };
-  }, []);
+  }, [submitter]);
 
   if (!report) return null;
 
@@ -83,7 +76,7 @@ export function SubmitPanel({ report }: { report: Report | null }) {
     setOutcome({ report: r, state: 'sending' });
     let next: Outcome;
     try {
-      const result = await s.submit(r);
+      const result = await s.submit(r, { datasetId });
       next =
         result.status === 'sent'
           ? { report: r, state: 'sent', record: result.record }
@@ -99,6 +92,7 @@ export function SubmitPanel({ report }: { report: Report | null }) {
     }
     if (submitter.current !== s) return; // unmounted meanwhile
     setOutcome(next);
+    if (next.state === 'sent') onSubmitted();
     setPending(await s.pending().catch(() => null));
   }
 
@@ -122,19 +116,19 @@ export function SubmitPanel({ report }: { report: Report | null }) {
         <div>
           <button
             data-testid="submit-button"
-            disabled={MISSING.length > 0 || !ready || mine?.state === 'sending'}
+            disabled={MISSING.length > 0 || !ready || !datasetId || mine?.state === 'sending'}
             onClick={() => void submit(report)}
           >
             Submit
           </button>
-          <p>
+          <p aria-live="polite">
             Status: <strong data-testid="submit-status">{status}</strong>
           </p>
           {mine?.state === 'queued' && (
             <p data-testid="submit-message">Kept in the outbox, sent later ({mine.message}).</p>
           )}
           {mine?.state === 'refused' && (
-            <p data-testid="submit-message" className={styles.error}>
+            <p role="alert" data-testid="submit-message" className={styles.error}>
               {mine.message}
             </p>
           )}
@@ -151,7 +145,7 @@ export function SubmitPanel({ report }: { report: Report | null }) {
                 : 'Record waiting in the outbox'}
           </figcaption>
           <pre data-testid={exact ? 'submit-record' : 'submit-preview'} className={styles.json}>
-            {JSON.stringify(exact ?? preview(report), null, 2)}
+            {JSON.stringify(exact ?? preview(report, datasetId), null, 2)}
           </pre>
         </figure>
       </div>

@@ -35,7 +35,7 @@ export function SubscoreChart({ subscores }: { subscores: Report['subscores'] })
           </text>
           <rect x={LABEL} y={4} width={100 * SCALE} height={16} fill="#f1f3f5" />
           {score !== null && <rect x={LABEL} y={4} width={score * SCALE} height={16} fill={color(score)} />}
-          <text x={LABEL + 100 * SCALE + 6} y={16} fill={score === null ? '#868e96' : undefined}>
+          <text x={LABEL + 100 * SCALE + 6} y={16} fill={score === null ? '#495057' : undefined}>
             {score === null ? 'n/a' : `${score} · weight ${Math.round((weight ?? 0) * 100)}%`}
           </text>
         </g>

@@ -6,13 +6,17 @@ import {
   type ModelProgress,
   type Report,
   type ValuationProgress,
+  type Submitter,
   type Valuator,
 } from '@dataunion/valuation';
+import { FileQueue } from './FileQueue';
+import { MyContributions } from './MyContributions';
 import { SubmitPanel } from './SubmitPanel';
 import { SubscoreChart } from './SubscoreChart';
+import { listContributableDatasets, type Dataset } from './lib/datasets';
+import { loadReference } from './lib/reference';
+import { MISSING } from './lib/supabase';
 import styles from './page.module.css';
-
-const DEFAULT_DOMAIN = 'The government of the United States: Congress, the economy and public policy.';
 
 type Status = 'loading model' | 'ready' | 'valuating' | 'done' | `error: ${string}`;
 
@@ -33,12 +37,19 @@ const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 export default function Home() {
   const valuator = useRef<Valuator | null>(null);
   const running = useRef<AbortController | null>(null);
+  const submitter = useRef<Submitter | null>(null); // created by SubmitPanel, shared with FileQueue
   const [status, setStatus] = useState<Status>('loading model');
   const [errorMessage, setErrorMessage] = useState('');
   const [modelFiles, setModelFiles] = useState<Record<string, ModelProgress>>({});
-  const [domain, setDomain] = useState(DEFAULT_DOMAIN);
+  const [datasets, setDatasets] = useState<Dataset[]>([]);
+  const [datasetsState, setDatasetsState] = useState('loading');
+  const [datasetId, setDatasetId] = useState('');
   const [progress, setProgress] = useState<ValuationProgress | null>(null);
-  const [report, setReport] = useState<Report | null>(null);
+  // The report and the dataset it was valued against (its domain and reference made the score).
+  const [valued, setValued] = useState<{ report: Report; datasetId: string } | null>(null);
+  const report = valued?.report ?? null;
+  const [submits, setSubmits] = useState(0); // refreshes "my contributions"
+  const dataset = datasets.find((d) => d.id === datasetId) ?? null;
 
   const fail = (e: unknown) => {
     setStatus(`error: ${errorCode(e)}`);
@@ -65,6 +76,24 @@ export default function Home() {
     };
   }, []);
 
+  // The datasets this user may contribute to, read under RLS; the first one is chosen.
+  useEffect(() => {
+    if (MISSING.length) return void setDatasetsState(`not configured: set ${MISSING.join(', ')}`);
+    let live = true;
+    listContributableDatasets().then(
+      (rows) => {
+        if (!live) return;
+        setDatasets(rows);
+        setDatasetId((id) => id || rows[0]?.id || '');
+        setDatasetsState(rows.length ? 'loaded' : 'none: no dataset accepts your contributions');
+      },
+      (e) => live && setDatasetsState(`error: ${errorCode(e)}: ${e instanceof Error ? e.message : e}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
   async function valuate(file: File) {
     const v = valuator.current;
     if (!v) return;
@@ -72,16 +101,21 @@ export default function Home() {
     const controller = new AbortController();
     running.current = controller;
     setStatus('valuating');
-    setReport(null);
+    setValued(null);
     setProgress(null);
+    const target = dataset; // the choice when the file was picked, whatever happens meanwhile
     try {
+      // The dataset's domain drives relevance and its reference (verified, cached by hash) novelty.
+      const reference = target ? await loadReference(target) : null;
+      if (running.current !== controller) return;
       const result = await v.valuate(file, {
-        domain: domain.trim() ? domain : undefined,
+        domain: target?.domain,
+        dataset: reference ?? undefined,
         signal: controller.signal,
         onProgress: setProgress,
       });
       if (running.current !== controller) return;
-      setReport(result);
+      setValued({ report: result, datasetId: target?.id ?? '' });
       setStatus('done');
     } catch (e) {
       if (running.current === controller) fail(e); // else a newer file replaced this one
@@ -100,9 +134,37 @@ export default function Home() {
       <p className={styles.hint}>The file is scored in this browser tab and never uploaded.</p>
 
       <label className={styles.field}>
-        What the data should be about (one topic per line)
-        <textarea id="domain" rows={2} value={domain} onChange={(e) => setDomain(e.target.value)} />
+        Dataset to contribute to
+        <select
+          id="dataset"
+          data-testid="dataset"
+          value={datasetId}
+          disabled={datasets.length === 0}
+          onChange={(e) => setDatasetId(e.target.value)}
+          aria-describedby="dataset-info"
+        >
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.domain})
+            </option>
+          ))}
+        </select>
       </label>
+      <div id="dataset-info" className={styles.datasetInfo} aria-live="polite">
+        {dataset ? (
+          <p data-testid="dataset-info">
+            Relevance is measured against “{dataset.domain}”. Listed quality{' '}
+            {dataset.quality_score === null ? 'not rated yet' : `${Number(dataset.quality_score)}/100`},{' '}
+            {dataset.contribution_count} contributions from {dataset.contributor_count} contributors. Novelty:{' '}
+            {dataset.reference_sha256
+              ? `against its published reference (${dataset.reference_byte_size} bytes, SHA-256 ${dataset.reference_sha256.slice(0, 12)}…)`
+              : 'n/a, no reference published'}
+            .
+          </p>
+        ) : (
+          <p data-testid="datasets-state">Datasets: {datasetsState}</p>
+        )}
+      </div>
       <label className={styles.field}>
         File
         <input
@@ -115,7 +177,7 @@ export default function Home() {
         />
       </label>
 
-      <p>
+      <p aria-live="polite">
         Status: <strong data-testid="status">{status}</strong>
         {status === 'valuating' && (
           <button className={styles.cancel} onClick={() => running.current?.abort('cancelled by the user')}>
@@ -123,7 +185,11 @@ export default function Home() {
           </button>
         )}
       </p>
-      {status.startsWith('error') && <p className={styles.error}>{errorMessage}</p>}
+      {status.startsWith('error') && (
+        <p role="alert" className={styles.error} data-testid="error-message">
+          {errorMessage}
+        </p>
+      )}
 
       <div className={styles.progress}>
         <span>Model</span>
@@ -136,7 +202,7 @@ export default function Home() {
           {fromCache ? 'from cache' : `${megabytes(modelLoaded)}${modelTotal === null ? '' : ` / ${megabytes(modelTotal)}`} MB`}
         </span>
         <span>File</span>
-        <progress data-testid="file-progress" value={progress?.fraction ?? 0} max={1} />
+        <progress data-testid="file-progress" aria-label="file valuation" value={progress?.fraction ?? 0} max={1} />
         <span>{progress ? `${progress.phase} ${Math.round(progress.fraction * 100)}%` : '—'}</span>
       </div>
 
@@ -166,7 +232,19 @@ export default function Home() {
         </section>
       )}
       {/* Always mounted (one submitter per page); shows itself once a file is scored. */}
-      <SubmitPanel report={report} />
+      <SubmitPanel
+        report={report}
+        datasetId={valued?.datasetId ?? ''}
+        submitter={submitter}
+        onSubmitted={() => setSubmits((n) => n + 1)}
+      />
+      <FileQueue
+        valuator={valuator}
+        submitter={submitter}
+        dataset={dataset}
+        onSubmitted={() => setSubmits((n) => n + 1)}
+      />
+      <MyContributions refreshKey={submits} datasets={datasets} />
     </main>
   );
 }
