@@ -43,6 +43,10 @@ cargo run --quiet --locked -p valuation-cli -- embed --format f32 "$shared/fixtu
 step "the int8 weights file (valuation quantize, held to its pinned SHA-256) beside the f32 model"
 cargo run --quiet --locked -p valuation-cli -- quantize
 
+# The CLI that the E2E steps use to build dataset references and native reports: the one just built
+# (dev profile, core and dependencies at opt-level 3), not a second, LTO release build.
+export VALUATION_CLI=${VALUATION_CLI:-$PWD/target/debug/valuation}
+
 step "native reports of tests/data/score, for the browser-equals-native report test"
 reports=$PWD/target/test-data/reports
 mkdir -p "$reports"
