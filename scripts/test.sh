@@ -72,6 +72,9 @@ bounded 25 tests/www/run.sh
 step "a fresh Vite app with the package: vite build with no config, the model from the app's assets, end to end"
 bounded 15 tests/vite/run.sh
 
+step "a fresh Vite + React + TypeScript app (create-vite's react-ts template): tsc -b && vite build, end to end"
+bounded 15 tests/vite/run.sh tests/vite-react
+
 step "Supabase schema, RLS and the PostgREST contract (real PostgreSQL 15 + the test gateway)"
 bounded 10 tests/supabase/run.sh
 
