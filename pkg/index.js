@@ -5,7 +5,7 @@
 
 import { ValuationError } from './errors.js';
 import { checkPrecision } from './model.js';
-import { Pool } from './pool.js';
+import { Pool, poolSize } from './pool.js';
 import { checkBuild } from './simd.js';
 import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
@@ -36,12 +36,7 @@ export function createValuator(options = {}) {
   if (!options.createWorker && typeof Worker === 'undefined') {
     throw new ValuationError('not_in_browser', 'createValuator() runs in the browser: call it there, e.g. inside useEffect, not during server rendering (under Node, use @dataunion/valuation/node)');
   }
-  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
-  // 'auto': a worker per core, up to 4. The page's thread only relays messages while files are
-  // valued, and one file's texts are spread over all workers, so leaving a core idle would
-  // only slow every file down; beyond 4, a model copy per worker costs more memory than it saves time.
-  const wanted = options.workers === 'auto' ? Math.min(cores, 4) : (options.workers ?? 1);
-  const size = Math.max(1, Math.min(Math.floor(wanted) || 1, 16));
+  const size = poolSize(options.workers, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined);
   const pool = new Pool({
     size,
     spawn: options.createWorker ?? spawnDefaultWorker,

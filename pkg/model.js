@@ -66,7 +66,8 @@ export function resolveModel(spec = {}) {
   };
 }
 
-async function sha256Hex(bytes) {
+/** SHA-256 as 64 lowercase hex digits, by the platform's `crypto.subtle`. */
+export async function sha256Hex(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ValuationError, fromWire, toWire } from './errors.js';
 import { DEFAULT_MODEL, checkPrecision } from './model.js';
 import { datasetBytes, scoreOptions } from './options.js';
-import { Pool } from './pool.js';
+import { Pool, poolSize } from './pool.js';
 import { checkBuild, pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
@@ -196,9 +196,8 @@ export async function createValuator({ modelDir, precision = 'int8', batchSize =
   const wasmFile = path.join(here, loaded.variant === 'relaxed-simd' ? 'web-relaxed' : 'web', 'valuation_wasm_bg.wasm');
   const wasmModule = await WebAssembly.compile(await readFile(wasmFile));
   const pinned = DEFAULT_MODEL.sha256[precision === 'int8' ? 'int8Weights' : 'weights'];
-  const wanted = workers === 'auto' ? Math.min(os.availableParallelism?.() ?? os.cpus().length, 4) : workers;
   const pool = new Pool({
-    size: Math.max(1, Math.min(Math.floor(wanted) || 1, 16)),
+    size: poolSize(workers, os.availableParallelism?.() ?? os.cpus().length),
     spawn: spawnThread,
     model: { id: DEFAULT_MODEL.id, precision },
     embed: { batch_size: batchSize, expected_weights_sha256: expectedWeightsSha256 === undefined ? pinned : expectedWeightsSha256 },

@@ -1,9 +1,7 @@
 // The user's camel-case options as the core reads them; shared by the browser and Node entries.
 
 import { ValuationError } from './errors.js';
-
-/** The largest sample the core accepts (`sample_size` in 1..=4096). */
-const MAX_SAMPLE_SIZE = 4096;
+import { SCORE_LIMITS } from './score-limits.js';
 
 function invalid(name, want, got) {
   let shown;
@@ -31,7 +29,7 @@ function text(name, value) {
  */
 export function scoreOptions(o) {
   const out = {};
-  if (o.sampleSize !== undefined) out.sample_size = integerIn('sampleSize', o.sampleSize, 1, MAX_SAMPLE_SIZE);
+  if (o.sampleSize !== undefined) out.sample_size = integerIn('sampleSize', o.sampleSize, 1, SCORE_LIMITS.maxSampleSize);
   if (o.maxBytes !== undefined) out.max_bytes = integerIn('maxBytes', o.maxBytes, 1, Number.MAX_SAFE_INTEGER);
   if (o.domain !== undefined) out.domain = text('domain', o.domain);
   if (o.modelId !== undefined) out.model_id = text('modelId', o.modelId);

@@ -37,6 +37,18 @@ class Slot {
   }
 }
 
+/**
+ * How many workers a pool gets for the `workers` option, given the cores the platform reports.
+ * 'auto': a worker per core, up to 4. The caller's thread only relays messages while files are
+ * valued, and one file's texts are spread over all workers, so leaving a core idle would only slow
+ * every file down; beyond 4, a model copy per worker costs more memory than it saves time. Any
+ * number is clamped to 1..16; absent means 1.
+ */
+export function poolSize(workers, cores) {
+  const wanted = workers === 'auto' ? Math.min(cores || 2, 4) : (workers ?? 1);
+  return Math.max(1, Math.min(Math.floor(wanted) || 1, 16));
+}
+
 export class Pool {
   /** `init`: more for each worker's init message (under Node: the compiled wasm and the model's bytes). */
   constructor({ size, spawn, model, embed, wasm, onModelProgress, init }) {

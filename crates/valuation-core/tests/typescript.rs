@@ -90,6 +90,33 @@ fn model_spec_js() -> String {
     )
 }
 
+/// The bounds of the options the package checks before the core does, from `ScoreOptions`.
+fn score_limits_js() -> String {
+    use valuation_core::score::ScoreOptions;
+    let value = serde_json::json!({
+        "maxSampleSize": ScoreOptions::MAX_SAMPLE_SIZE,
+        "defaultSampleSize": ScoreOptions::default().sample_size,
+    });
+    format!(
+        "// Generated from valuation-core's ScoreOptions by crates/valuation-core/tests/typescript.rs. Do not edit.\nexport const SCORE_LIMITS = {};\n",
+        serde_json::to_string_pretty(&value).unwrap()
+    )
+}
+
+#[test]
+fn score_limits_js_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/score-limits.js");
+    let generated = score_limits_js();
+    if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "pkg/score-limits.js is stale: run with VALUATION_WRITE_TYPES=1"
+    );
+}
+
 #[test]
 fn model_spec_js_is_current() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/model-spec.js");

@@ -6,8 +6,8 @@
 //! * [`SubmitClient`] — `POST /rest/v1/data_contributions?on_conflict=…` with
 //!   `Prefer: resolution=ignore-duplicates`, so every submit is idempotent and safe to retry;
 //!   batches, retries with backoff, and typed errors ([`SubmitError`]).
-//! * [`Transport`] / [`Sleeper`] — the platform: [`native`] (blocking loopback HTTP, for tests
-//!   and tools) here; the browser's `fetch` lives in crates/valuation-wasm.
+//! * [`Transport`] / [`Sleeper`] — the platform: the browser's `fetch` lives in
+//!   crates/valuation-wasm; the tests' blocking loopback HTTP in crates/valuation-submit-testing.
 
 mod batch;
 mod client;
@@ -17,9 +17,6 @@ mod record;
 mod retry;
 mod transport;
 mod validate;
-
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native;
 
 pub use batch::BatchLimits;
 pub use client::{SubmitClient, SubmitReceipt, INSERT_PATH, PREFER};

@@ -1,6 +1,6 @@
 //! The two things the client needs from its platform: one HTTP exchange and a pause.
 //!
-//! Natively they are a blocking socket and `thread::sleep` (crate::native); in a browser they are
+//! Natively (the tests) they are a blocking socket and `thread::sleep` (crates/valuation-submit-testing); in a browser they are
 //! `fetch` and a JS timer (crates/valuation-wasm/src/submit). The retry loop and the error mapping are
 //! written once, over these traits.
 //!

@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use valuation_core::intake::FileKind;
-use valuation_submit::native::block_on;
 use valuation_submit::*;
+use valuation_submit_testing::block_on;
 
 type Answer = Result<Response, TransportError>;
 

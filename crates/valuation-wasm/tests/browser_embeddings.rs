@@ -35,7 +35,7 @@ fn options(batch_size: usize) -> JsValue {
     Reflect::set(
         &o,
         &"expected_weights_sha256".into(),
-        &"53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db".into(),
+        &valuation_core::ModelSpec::default().weights_sha256.into(),
     )
     .unwrap();
     o.into()

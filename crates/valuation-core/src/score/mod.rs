@@ -32,6 +32,12 @@ pub struct ScoreOptions {
     pub model_id: String,
 }
 
+impl ScoreOptions {
+    /// The largest `sample_size` accepted: 4096 units already cost minutes on one core, and the
+    /// sample's novelty and coherence figures stop changing long before.
+    pub const MAX_SAMPLE_SIZE: usize = 4096;
+}
+
 impl Default for ScoreOptions {
     fn default() -> Self {
         ScoreOptions {
@@ -108,10 +114,11 @@ pub fn analyze_hashed(
     options: &ScoreOptions,
     sha256: Option<&str>,
 ) -> Result<Analysis, ScoreError> {
-    if options.sample_size == 0 || options.sample_size > 4096 {
-        return Err(ScoreError::InvalidOption(
-            "sample_size must be 1..=4096".into(),
-        ));
+    if options.sample_size == 0 || options.sample_size > ScoreOptions::MAX_SAMPLE_SIZE {
+        return Err(ScoreError::InvalidOption(format!(
+            "sample_size must be 1..={}",
+            ScoreOptions::MAX_SAMPLE_SIZE
+        )));
     }
     if sha256.is_some_and(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit())) {
         return Err(ScoreError::InvalidOption(

@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use valuation_submit::native::block_on;
 use valuation_submit::{BatchLimits, Jitter, RetryPolicy, SplitMix};
+use valuation_submit_testing::block_on;
 
 use crate::fixtures::{record, sha256};
 use crate::stack::Stack;

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use valuation_submit::native::{block_on, HttpTransport, NativeClient};
 use valuation_submit::{RetryPolicy, SubmitError};
+use valuation_submit_testing::{block_on, HttpTransport, NativeClient};
 
 use crate::fixtures::{fast_policy, record};
 use crate::jwt;

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use valuation_submit::native::block_on;
 use valuation_submit::{SubmitError, SubmitErrorCode};
+use valuation_submit_testing::block_on;
 
 use crate::fixtures::{record, sha256};
 use crate::stack::Stack;

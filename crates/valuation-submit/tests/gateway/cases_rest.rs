@@ -2,8 +2,8 @@
 //! database or the gateway comes back as a typed `SubmitError`.
 
 use valuation_core::score::{analyze, ModelRef, ScoreOptions};
-use valuation_submit::native::block_on;
 use valuation_submit::{BatchLimits, ContributionRecord, SubmitError, SubmitErrorCode};
+use valuation_submit_testing::block_on;
 
 use crate::fixtures::{record, record_for, sha256, DATASET, MODEL};
 use crate::jwt;
@@ -130,7 +130,7 @@ pub fn a_bad_signature_or_api_key_is_unauthorized(stack: &Stack) {
     );
     assert_eq!(code_of(&error), "PGRST301");
 
-    let wrong_key = valuation_submit::native::NativeClient::native(
+    let wrong_key = valuation_submit_testing::native_client(
         &stack.gateway_url,
         "not-the-anon-key",
         &user.token,

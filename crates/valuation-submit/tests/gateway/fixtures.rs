@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use valuation_core::intake::FileKind;
-use valuation_submit::native::{HttpTransport, NativeClient};
 use valuation_submit::{ContributionRecord, Method, RecordParts, Request, RetryPolicy};
+use valuation_submit_testing::{HttpTransport, NativeClient};
 
 use crate::jwt;
 use crate::stack::Stack;
@@ -88,8 +88,12 @@ impl Stack {
     }
 
     pub fn client(&self, access_token: &str) -> NativeClient {
-        NativeClient::native(&self.gateway_url, &jwt::api_key("anon"), access_token)
-            .with_retry_policy(fast_policy())
+        valuation_submit_testing::native_client(
+            &self.gateway_url,
+            &jwt::api_key("anon"),
+            access_token,
+        )
+        .with_retry_policy(fast_policy())
     }
 
     /// Sets the database's rate limit (public.contribution_limits) until the guard drops, then

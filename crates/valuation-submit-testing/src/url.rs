@@ -1,6 +1,6 @@
 //! Just enough URL parsing for the loopback transport: `http://host[:port][/path][?query]`.
 
-use crate::transport::TransportError;
+use valuation_submit::TransportError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Target {

@@ -1,19 +1,20 @@
 //! A minimal HTTP/1.1 client over `std::net::TcpStream`: one request per connection
 //! (`Connection: close`), `Content-Length` bodies, loopback addresses only.
 //!
-//! Why not a crate such as `ureq`: this transport exists for the tests (the gateway on 127.0.0.1)
-//! and local tools, where plain HTTP to loopback is all there is; a hand-written client is ~150
-//! lines with no dependencies, while `ureq` brings rustls/ring and minutes of build on this
-//! machine. Loopback only, because it speaks plain HTTP: a bearer token must never cross a
-//! network in clear text. Talking to Supabase (https) natively needs a TLS transport behind the
-//! same `Transport` trait.
+//! Why not `ureq` (without TLS it would carry these requests): the gateway's fault cases assert
+//! which `TransportError` each failure becomes — a silent server is `Timeout` after one read, a
+//! connection cut mid-body is `Io`, a garbled status line is `Protocol` — and the client's retry
+//! decisions hang on that mapping. Here each is one line at the place it happens; through
+//! `ureq` it would be a translation of its own error kinds, which change between its majors.
+//! Loopback only, because it speaks plain HTTP: a bearer token must never cross a network in
+//! clear text.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use super::url::{self, Target};
-use crate::transport::{Request, Response, Transport, TransportError};
+use crate::url::{self, Target};
+use valuation_submit::{Request, Response, Transport, TransportError};
 
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 

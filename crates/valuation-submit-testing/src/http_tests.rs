@@ -1,7 +1,7 @@
 use super::*;
-use crate::transport::Method;
 use std::net::TcpListener;
 use std::thread;
+use valuation_submit::Method;
 
 /// A one-connection server: reads the request head (+ a Content-Length body), hands it to
 /// `reply`, which writes whatever it likes (or nothing) and may close early.
