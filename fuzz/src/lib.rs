@@ -38,6 +38,13 @@ pub fn parse_dataset_ref(data: &[u8]) {
         for radius in [0, 30, 128] {
             let _ = reference.has_sketch_within(&probe, radius);
         }
+        // A query of any width (the center's or not) and any limit looks up without a panic.
+        for width in [0, 3, reference.center.len()] {
+            let unit: Vec<f32> = (0..width).map(|i| (i as f32 * 0.7).sin()).collect();
+            for limit in [0.0, 0.14, 1.0, f32::NAN] {
+                let _ = reference.has_match(&unit, limit);
+            }
+        }
         for s in reference.sketches.iter().take(8) {
             assert!(reference.has_sketch_within(s, 0), "an accepted sketch finds itself");
         }

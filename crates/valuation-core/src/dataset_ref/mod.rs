@@ -15,7 +15,7 @@ pub mod sketch;
 pub use builder::DatasetRefBuilder;
 pub use format::{FORMAT, MAGIC};
 pub use index::BandIndex;
-pub use sketch::{hamming, simhash, simhash_centered, Sketch, SKETCH_BITS};
+pub use sketch::{hamming, projections, simhash, simhash_centered, Query, Sketch, SKETCH_BITS};
 
 /// Bound on exact unit hashes kept: beyond it only hashes whose top `sample_bits` bits are zero
 /// are kept, and a file is compared on its units that pass the same rule (an unbiased estimate).
@@ -113,6 +113,26 @@ impl DatasetRef {
     /// Whether an accepted unit's sketch is within `radius` bits of `sketch` (through the index).
     pub fn has_sketch_within(&self, sketch: &Sketch, radius: u32) -> bool {
         self.index.any_within(&self.sketches, sketch, radius)
+    }
+
+    /// A unit's query as this reference's sketches are made (centred on its center).
+    pub fn query_of(&self, embedding: &[f32]) -> Query {
+        if self.center.len() != embedding.len() {
+            return Query::new(embedding);
+        }
+        let d: Vec<f32> = embedding
+            .iter()
+            .zip(&self.center)
+            .map(|(x, c)| x - c)
+            .collect();
+        Query::new(&d)
+    }
+
+    /// Whether an accepted unit says what `embedding` says: its sketch within `limit`
+    /// ([`Query::matches`]) of the unit's query, found through the index.
+    pub fn has_match(&self, embedding: &[f32], limit: f32) -> bool {
+        self.index
+            .any_match(&self.sketches, &self.query_of(embedding), limit)
     }
 
     pub fn centroid_f32(&self) -> Option<Vec<f32>> {

@@ -18,6 +18,18 @@ pub type Sketch = [u64; 2];
 /// ±1 table, which vectorises); each one still adds its ±x in dimension order, so every bit is
 /// the one [`tests::reference`] gives.
 pub fn simhash(embedding: &[f32]) -> Sketch {
+    let acc = projections(embedding);
+    let mut out = [0u64; 2];
+    for (bit, a) in acc.iter().enumerate() {
+        if *a > 0.0 {
+            out[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+    out
+}
+
+/// The embedding's projections on the 128 hyperplanes, whose signs are [`simhash`]'s bits.
+pub fn projections(embedding: &[f32]) -> [f32; SKETCH_BITS as usize] {
     static MODEL_WIDTH: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
     let owned;
     let table: &[f32] = if embedding.len() == 384 {
@@ -35,13 +47,7 @@ pub fn simhash(embedding: &[f32]) -> Sketch {
             *a += x * s;
         }
     }
-    let mut out = [0u64; 2];
-    for (bit, a) in acc.iter().enumerate() {
-        if *a > 0.0 {
-            out[bit / 64] |= 1 << (bit % 64);
-        }
-    }
-    out
+    acc
 }
 
 /// `width × 128` signs, dimension-major: entry `d · 128 + bit` is +1 where hyperplane `bit` has
@@ -83,6 +89,108 @@ pub fn hamming(a: &Sketch, b: &Sketch) -> u32 {
     (a[0] ^ b[0]).count_ones() + (a[1] ^ b[1]).count_ones()
 }
 
+/// A unit looked up in a reference: its sketch, and how sure each bit is.
+///
+/// The reference keeps only bits, but the unit being valued has its whole embedding, so the
+/// comparison can be asymmetric (as in asymmetric hashing): a bit whose projection is near zero
+/// could as well have come out the other way, and disagreeing there says little; a bit far from
+/// its hyperplane that disagrees says a lot. Weighting each disagreeing bit by |projection| ranks
+/// pairs much closer to their true cosine than counting bits: at the same 2 % of false matches
+/// on fresh same-topic text, STS-B test paraphrases found rise from 76 % to 81 %
+/// (`tests/novelty_calibration.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub sketch: Sketch,
+    /// |projection| per bit.
+    weights: [f32; SKETCH_BITS as usize],
+    /// Their sum, added in bit order.
+    total: f32,
+}
+
+impl Query {
+    /// The query of an embedding (already centred as the reference's sketches are).
+    pub fn new(embedding: &[f32]) -> Self {
+        let p = projections(embedding);
+        let mut sketch = [0u64; 2];
+        let mut weights = [0f32; SKETCH_BITS as usize];
+        let mut total = 0f32;
+        for (bit, (w, &x)) in weights.iter_mut().zip(&p).enumerate() {
+            if x > 0.0 {
+                sketch[bit / 64] |= 1 << (bit % 64);
+            }
+            *w = x.abs();
+            total += *w;
+        }
+        Query {
+            sketch,
+            weights,
+            total,
+        }
+    }
+
+    /// The most bits a sketch within `limit` can disagree on: the sum of that many of the
+    /// smallest weights stays within it. A cheap first test (two popcounts) for the index; a
+    /// tenth of a percent of slack keeps it exact whatever order the sums round in, since the
+    /// answer always comes from [`Query::matches`].
+    pub fn max_bits(&self, limit: f32) -> u32 {
+        let mut w = self.weights;
+        w.sort_by(f32::total_cmp);
+        let bound = f64::from(limit) * f64::from(self.total) * 1.001;
+        let mut sum = 0f64;
+        let mut bits = 0;
+        for x in w {
+            sum += f64::from(x);
+            if sum > bound {
+                break;
+            }
+            bits += 1;
+        }
+        bits
+    }
+
+    /// The weight of the bits where `s` disagrees, as a share of all bits' weight: 0 for the
+    /// same sketch, 1 for the opposite one.
+    pub fn distance(&self, s: &Sketch) -> f32 {
+        self.disagreement(s, f32::INFINITY) / self.total.max(f32::MIN_POSITIVE)
+    }
+
+    /// Whether `s` is within `limit` (a share, as [`Query::distance`]) of this unit.
+    pub fn matches(&self, s: &Sketch, limit: f32) -> bool {
+        if self.total.is_nan() || self.total <= 0.0 {
+            // The center itself (or NaN): no bit says anything, so only the same sketch matches.
+            return *s == self.sketch;
+        }
+        let bound = limit * self.total;
+        self.disagreement(s, bound) <= bound
+    }
+
+    /// The disagreeing bits' weight, added in bit order; stops once past `stop` (the sum only
+    /// grows, so stopping early never changes which side of `stop` it ends on).
+    fn disagreement(&self, s: &Sketch, stop: f32) -> f32 {
+        let mut sum = 0f32;
+        for (word, (&a, &b)) in s.iter().zip(&self.sketch).enumerate() {
+            let mut diff = a ^ b;
+            while diff != 0 {
+                sum += self.weights[word * 64 + diff.trailing_zeros() as usize];
+                if sum > stop {
+                    return sum;
+                }
+                diff &= diff - 1;
+            }
+        }
+        sum
+    }
+
+    /// The bits of `band` (8 bits from `band · 8`) ordered from least to most sure, ties by
+    /// position: the flips worth probing first.
+    pub fn least_sure_bits(&self, band: usize) -> [u8; 8] {
+        let mut bits: [u8; 8] = core::array::from_fn(|i| i as u8);
+        let w = &self.weights[band * 8..band * 8 + 8];
+        bits.sort_by(|&a, &b| w[a as usize].total_cmp(&w[b as usize]).then(a.cmp(&b)));
+        bits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +213,37 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_query_weighs_the_bits_it_is_sure_of() {
+        let v: Vec<f32> = (0..384).map(|i| (i as f32 * 0.37).sin()).collect();
+        let q = Query::new(&v);
+        assert_eq!(q.sketch, simhash(&v));
+        assert_eq!(q.distance(&q.sketch), 0.0);
+        assert_eq!(q.distance(&[!q.sketch[0], !q.sketch[1]]), 1.0);
+        // Flipping the least sure bit costs less than flipping the surest one.
+        let w = projections(&v).map(f32::abs);
+        let order: Vec<usize> = {
+            let mut o: Vec<usize> = (0..128).collect();
+            o.sort_by(|&a, &b| w[a].total_cmp(&w[b]));
+            o
+        };
+        let flip = |bit: usize| {
+            let mut s = q.sketch;
+            s[bit / 64] ^= 1 << (bit % 64);
+            s
+        };
+        let (weak, strong) = (flip(order[0]), flip(order[127]));
+        assert!(q.distance(&weak) < q.distance(&strong));
+        assert!(q.matches(&weak, q.distance(&weak)) && !q.matches(&strong, q.distance(&weak)));
+        assert_eq!(q.max_bits(0.0), u32::from(w[order[0]] == 0.0));
+        assert_eq!(q.max_bits(1.0), 128);
+        // No information (the center itself, or NaN): only the same sketch matches.
+        for v in [vec![0.0; 8], vec![f32::NAN; 8]] {
+            let q = Query::new(&v);
+            assert!(q.matches(&q.sketch, 0.5) && !q.matches(&[1, 0], 0.5));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::pii::PiiCounts;
 use crate::structure::Structure;
 use serde::{Deserialize, Serialize};
 
-pub const SCORER_VERSION: &str = "1.1.0";
+pub const SCORER_VERSION: &str = "1.2.0";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]

@@ -4,7 +4,7 @@
 use super::analyze::{ProseMeasures, TableMeasures};
 use super::ramp::{below, down, pct, q4, up};
 use super::report::*;
-use crate::dataset_ref::{hamming, passes_sample, simhash_centered, DatasetRef};
+use crate::dataset_ref::{passes_sample, DatasetRef, Query};
 use crate::heuristics::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr};
 
 pub fn threshold(name: &str, limit: f64, value: f64, share: f64) -> Threshold {
@@ -361,18 +361,25 @@ pub fn diversity(units: &[Vec<f32>], prose: bool) -> Option<Sub<Diversity>> {
     let n = units.len();
     let (mut sum, mut pairs) = (0.0, 0u64);
     let mut near = vec![false; n];
-    // Prose: paraphrase-level repeats count, judged as novelty judges accepted data: the same
-    // sketches and radius, centred on the file's own mean as a reference is on the dataset's
-    // (what every paragraph shares is the file's topic, not a repeat). A file of a few units
-    // has no topic to remove: below `CENTER_MIN_UNITS` the sketches are not centred. Table rows
-    // share a schema and read alike; only near-identical ones count.
-    let sketches: Vec<_> = if prose {
+    // Prose: paraphrase-level repeats count, judged as novelty judges accepted data: a later
+    // unit's query against an earlier unit's sketch, with the same limit, centred on the file's
+    // own mean as a reference is on the dataset's (what every paragraph shares is the file's
+    // topic, not a repeat). A file of a few units has no topic to remove: below
+    // `CENTER_MIN_UNITS` nothing is centred. Table rows share a schema and read alike; only
+    // near-identical ones count.
+    let queries: Vec<Query> = if prose {
         let center = if n >= CENTER_MIN_UNITS {
             mean(units)
         } else {
-            Vec::new()
+            vec![0.0; units[0].len()]
         };
-        units.iter().map(|u| simhash_centered(u, &center)).collect()
+        units
+            .iter()
+            .map(|u| {
+                let d: Vec<f32> = u.iter().zip(&center).map(|(x, c)| x - c).collect();
+                Query::new(&d)
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -382,7 +389,7 @@ pub fn diversity(units: &[Vec<f32>], prose: bool) -> Option<Sub<Diversity>> {
             sum += c;
             pairs += 1;
             let same = if prose {
-                hamming(&sketches[i], &sketches[j]) <= SEMANTIC_MATCH_BITS
+                queries[j].matches(&queries[i].sketch, SEMANTIC_MATCH_LIMIT)
             } else {
                 c >= NEAR_DUPLICATE_COSINE
             };
@@ -419,12 +426,11 @@ pub fn diversity(units: &[Vec<f32>], prose: bool) -> Option<Sub<Diversity>> {
     ))
 }
 
-/// SimHash distance (of 128 bits, sketches centred on the dataset's mean) within which an
-/// accepted unit says the same thing as a sampled one (≈ cosine 0.76 after centring). The
-/// largest radius at which fresh same-topic units stay under 2 % false matches; on STS-B's dev
-/// split it finds 84.5 % of paraphrases, on the test split 74.3 % (`tests/novelty_calibration.rs`
-/// prints the sweep).
-pub const SEMANTIC_MATCH_BITS: u32 = 29;
+/// How far (a share of the sampled unit's bit weight, [`Query::matches`]; sketches centred on
+/// the dataset's mean) an accepted unit's sketch may be and still say the same thing. The
+/// largest limit on a 0.005 grid at which fresh same-topic units stay under 2 % false matches;
+/// `tests/novelty_calibration.rs` prints the sweep and the paraphrases it finds on STS-B.
+pub const SEMANTIC_MATCH_LIMIT: f32 = 0.140;
 
 pub fn novelty(
     dataset: &DatasetRef,
@@ -450,7 +456,7 @@ pub fn novelty(
     let semantic = (!units.is_empty() && !dataset.sketches.is_empty()).then(|| {
         let hits = units
             .iter()
-            .filter(|u| dataset.has_sketch_within(&dataset.sketch_of(u), SEMANTIC_MATCH_BITS));
+            .filter(|u| dataset.has_match(u, SEMANTIC_MATCH_LIMIT));
         hits.count() as f64 / units.len() as f64
     });
     let mut rules = vec![
