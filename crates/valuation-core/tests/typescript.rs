@@ -48,17 +48,7 @@ fn generate() -> String {
 
 #[test]
 fn report_types_are_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/types/report.d.ts");
-    let generated = generate();
-    if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
-        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-        std::fs::write(path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "pkg/types/report.d.ts is stale: run with VALUATION_WRITE_TYPES=1"
-    );
+    assert_current("pkg/types/report.d.ts", &generate());
 }
 
 /// The default model as the package's JS reads it: id, hub URL, file names and pinned hashes
@@ -103,32 +93,29 @@ fn score_limits_js() -> String {
     )
 }
 
-#[test]
-fn score_limits_js_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/score-limits.js");
-    let generated = score_limits_js();
+/// Writes `file` (relative to the workspace) under VALUATION_WRITE_TYPES=1; fails if the
+/// committed one differs from `generated`.
+fn assert_current(file: &str, generated: &str) {
+    let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
-        std::fs::write(path, &generated).unwrap();
+        std::fs::create_dir_all(std::path::Path::new(&path).parent().unwrap()).unwrap();
+        std::fs::write(&path, generated).unwrap();
     }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "pkg/score-limits.js is stale: run with VALUATION_WRITE_TYPES=1"
+        "{file} is stale: run with VALUATION_WRITE_TYPES=1"
     );
 }
 
 #[test]
+fn score_limits_js_is_current() {
+    assert_current("pkg/score-limits.js", &score_limits_js());
+}
+
+#[test]
 fn model_spec_js_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pkg/model-spec.js");
-    let generated = model_spec_js();
-    if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
-        std::fs::write(path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "pkg/model-spec.js is stale: run with VALUATION_WRITE_TYPES=1"
-    );
+    assert_current("pkg/model-spec.js", &model_spec_js());
 }
 
 /// The TypeScript union of every `ValuationError` code and the same list for JS, from
@@ -148,18 +135,6 @@ fn error_code_files() -> (String, String) {
 #[test]
 fn error_codes_are_current() {
     let (dts, js) = error_code_files();
-    for (file, generated) in [
-        ("pkg/types/error-code.d.ts", dts),
-        ("pkg/error-codes.js", js),
-    ] {
-        let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
-        if std::env::var_os("VALUATION_WRITE_TYPES").is_some() {
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{file} is stale: run with VALUATION_WRITE_TYPES=1"
-        );
-    }
+    assert_current("pkg/types/error-code.d.ts", &dts);
+    assert_current("pkg/error-codes.js", &js);
 }

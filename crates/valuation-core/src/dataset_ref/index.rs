@@ -105,6 +105,16 @@ mod tests {
             .any(|s| hamming(s, q) <= radius && (0..BANDS).any(|b| band(s, b) == band(q, b)))
     }
 
+    /// Marsaglia's xorshift64: test data from a seed, no dependency.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// The plain definition of a semantic lookup: some sketch within `limit` whose band `b`
     /// equals the query's with none, its least sure or its second least sure bit flipped.
     fn match_reference(sketches: &[Sketch], q: &Query, limit: f32) -> bool {
@@ -119,13 +129,7 @@ mod tests {
 
     #[test]
     fn a_semantic_lookup_finds_what_a_scan_finds() {
-        let mut state = 11u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(11);
         let unit = |next: &mut dyn FnMut() -> u64| -> Vec<f32> {
             (0..48)
                 .map(|_| (next() % 2001) as f32 / 1000.0 - 1.0)
@@ -161,13 +165,7 @@ mod tests {
 
     #[test]
     fn finds_what_a_scan_finds() {
-        let mut state = 7u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(7);
         let sketches: Vec<Sketch> = (0..3000).map(|_| [next(), next()]).collect();
         let index = BandIndex::new(&sketches);
         let mut found = 0;
