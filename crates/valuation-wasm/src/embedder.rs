@@ -12,6 +12,29 @@ extern "C" {
     fn performance_now() -> f64;
 }
 
+/// Picks the relaxed build's int8 dot form for this CPU, once per instance.
+#[cfg(feature = "relaxed-simd")]
+fn pick_relaxed_dot_once() {
+    static PICKED: std::sync::Once = std::sync::Once::new();
+    PICKED.call_once(|| {
+        valuation_core::kernels::gemm_i8::pick_relaxed_dot();
+    });
+}
+
+/// The int8 dot form the relaxed build uses on this CPU, `'fused'` or `'split'` (see
+/// valuation-core's `RelaxedDot`); `undefined` in the simd128 build. For benchmarks.
+#[wasm_bindgen(js_name = relaxedDotChoice)]
+pub fn relaxed_dot_choice() -> Option<String> {
+    use valuation_core::kernels::gemm_i8::{relaxed_dot, RelaxedDot};
+    cfg!(feature = "relaxed-simd").then(|| {
+        match relaxed_dot() {
+            RelaxedDot::Fused => "fused",
+            RelaxedDot::Split => "split",
+        }
+        .into()
+    })
+}
+
 /// A loaded sentence-embedding model.
 #[wasm_bindgen(js_name = Embedder)]
 pub struct JsEmbedder {
@@ -36,6 +59,12 @@ impl JsEmbedder {
             weights_safetensors,
         };
         let inner = Embedder::from_bytes(files, &options).map_err(convert::embed_error)?;
+        // The relaxed build's two int8 dot forms give the same integers; which is faster
+        // depends on the CPU (AVX-VNNI, Arm dot product), so ask it once per instance.
+        #[cfg(feature = "relaxed-simd")]
+        if inner.info().precision == valuation_core::Precision::Int8 {
+            pick_relaxed_dot_once();
+        }
         Ok(JsEmbedder { inner })
     }
 

@@ -154,10 +154,17 @@ pub fn quantize() -> Result<(), String> {
 
 /// Every check; the first failure.
 pub fn all() -> Result<(), String> {
+    let chosen = gemm_i8::relaxed_dot();
     for (m, n, k) in SHAPES {
         gemm_f32(m, n, k)?;
         gemm_i8(m, n, k, 255)?;
-        gemm_i8(m, n, k, 127)?;
+        // Both forms of the relaxed build's dot (one form elsewhere: the same path twice).
+        for form in [gemm_i8::RelaxedDot::Fused, gemm_i8::RelaxedDot::Split] {
+            gemm_i8::set_relaxed_dot(form);
+            let result = gemm_i8(m, n, k, 127);
+            gemm_i8::set_relaxed_dot(chosen);
+            result.map_err(|e| format!("{e} ({form:?} dot)"))?;
+        }
     }
     quantize()?;
     attention()?;

@@ -104,11 +104,30 @@ impl PackedI8 {
             };
             #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
             if !super::quantize_rows::needs_wide(x.qmax) {
-                rows::<4>(m, |r, rows| match rows {
+                let split = relaxed_dot() == RelaxedDot::Split;
+                rows::<4>(m, |r, rows| match (rows, split) {
                     // SAFETY (all arms): `forward`'s asserts bound every read: `rows` rows of
                     // kp activations from row r, and the panel's groups·32 bytes.
-                    4 => out.store_v(&unsafe { wasm::relaxed::<4>(x, r, panel, groups) }, y, r),
-                    _ => out.store_v(&unsafe { wasm::relaxed::<1>(x, r, panel, groups) }, y, r),
+                    (4, true) => out.store_v(
+                        &unsafe { wasm::relaxed::<4, true>(x, r, panel, groups) },
+                        y,
+                        r,
+                    ),
+                    (4, false) => out.store_v(
+                        &unsafe { wasm::relaxed::<4, false>(x, r, panel, groups) },
+                        y,
+                        r,
+                    ),
+                    (_, true) => out.store_v(
+                        &unsafe { wasm::relaxed::<1, true>(x, r, panel, groups) },
+                        y,
+                        r,
+                    ),
+                    (_, false) => out.store_v(
+                        &unsafe { wasm::relaxed::<1, false>(x, r, panel, groups) },
+                        y,
+                        r,
+                    ),
                 });
                 continue;
             }
@@ -133,6 +152,61 @@ impl PackedI8 {
             });
         }
     }
+}
+
+/// The two forms of the relaxed-SIMD build's int8 dot, which give the same integers and differ
+/// only in speed, by CPU. V8 lowers the fused `i32x4.relaxed_dot_i8x16_i7x16_add_s` to one
+/// instruction where the CPU has one (AVX-VNNI `vpdpbusd`, Arm's `sdot`), but elsewhere (x86
+/// without AVX-VNNI: Zen 4, Intel before Alder Lake) to `pmaddubsw`, `pmaddwd` by a constant it
+/// rebuilds every time, an add and two scratch registers; there the split form is fewer
+/// instructions (+28 % measured on a Zen 4). So the build asks the CPU which lowering it has
+/// ([`pick_relaxed_dot`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelaxedDot {
+    Fused,
+    Split,
+}
+
+static SPLIT_DOT: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// The form the relaxed-SIMD int8 kernel uses now (fused until [`set_relaxed_dot`]).
+pub fn relaxed_dot() -> RelaxedDot {
+    if SPLIT_DOT.load(core::sync::atomic::Ordering::Relaxed) {
+        RelaxedDot::Split
+    } else {
+        RelaxedDot::Fused
+    }
+}
+
+/// Sets the form (process-wide: one wasm instance, one CPU). Results never depend on it.
+pub fn set_relaxed_dot(form: RelaxedDot) {
+    SPLIT_DOT.store(
+        form == RelaxedDot::Split,
+        core::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// Picks the form for this CPU from the fused dot's own answer outside the 7-bit range, where
+/// relaxed SIMD lets CPUs differ: -128 × 255 (the activation byte read as unsigned) four times
+/// is -130 560 through AVX-VNNI, 512 through Arm's signed `sdot`, and -65 536 through
+/// `pmaddubsw`, whose i16 pair sums saturate. That saturation is the two-instruction lowering
+/// the split form beats; anything else keeps the fused form. Instant and the same on every run,
+/// unlike a timing; the kernels' inputs are never outside the range, so results never depend
+/// on it. Outside the relaxed-SIMD build there is one form and this returns `Fused`.
+pub fn pick_relaxed_dot() -> RelaxedDot {
+    #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+    {
+        // SAFETY: the relaxed-SIMD build only runs where relaxed SIMD validated.
+        let form = if unsafe { wasm::fused_dot_saturates() } {
+            RelaxedDot::Split
+        } else {
+            RelaxedDot::Fused
+        };
+        set_relaxed_dot(form);
+        form
+    }
+    #[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
+    RelaxedDot::Fused
 }
 
 /// Calls `tile(r, rows)` over `0..m` in tiles of `MR` rows, then single rows.
@@ -343,12 +417,26 @@ mod wasm {
         out
     }
 
-    /// 16 products per instruction with `i32x4.relaxed_dot_i8x16_i7x16_add_s`, each lane one
-    /// channel: exact, and the same on every CPU, because the second operand (the activations)
-    /// is in 0..=127.
+    /// Whether the fused relaxed dot saturates i16 pair sums here (see `pick_relaxed_dot`).
+    /// The operands go through memory with volatile reads, so no compiler folds the answer.
     #[cfg(feature = "relaxed-simd")]
     #[target_feature(enable = "relaxed-simd")]
-    pub unsafe fn relaxed<const R: usize>(
+    pub unsafe fn fused_dot_saturates() -> bool {
+        let operands = [i8x16_splat(-128), u8x16_splat(255)];
+        let w = core::ptr::read_volatile(&operands[0]);
+        let a = core::ptr::read_volatile(&operands[1]);
+        let lanes = i32x4_relaxed_dot_i8x16_i7x16_add(w, a, i32x4_splat(0));
+        i32x4_extract_lane::<0>(lanes) == -65_536
+    }
+
+    /// 16 products per relaxed dot, each lane one channel: exact, and the same on every CPU,
+    /// because the second operand (the activations) is in 0..=127. `SPLIT` picks the form
+    /// ([`super::RelaxedDot`]): the fused `i32x4.relaxed_dot_i8x16_i7x16_add_s`, or
+    /// `i16x8.relaxed_dot_i8x16_i7x16_s` then `i32x4.dot_i16x8_s` by one. Exact either way: a
+    /// pair sum is within ±2·127·128, inside i16, so no CPU saturates or wraps it.
+    #[cfg(feature = "relaxed-simd")]
+    #[target_feature(enable = "relaxed-simd")]
+    pub unsafe fn relaxed<const R: usize, const SPLIT: bool>(
         x: &QuantRows,
         r0: usize,
         panel: &[i8],
@@ -356,16 +444,15 @@ mod wasm {
     ) -> [[v128; 2]; R] {
         let (a, w) = (x.data[r0 * x.kp..].as_ptr(), panel.as_ptr());
         let ones = i16x8_splat(1);
-        // 16 products into 8 i16 pair sums (`pmaddubsw`), then pairs of those into the 4
-        // channel lanes (`pmaddwd` by one): without AVX-VNNI, V8 lowers the fused
-        // `i32x4.relaxed_dot_i8x16_i7x16_add_s` to these two plus the constant one rebuilt
-        // every time and two scratch registers, so the split form is fewer instructions.
-        // Exact: a pair sum is within ±2·127·128, inside i16, so no CPU saturates or wraps it.
         let dot = |w: v128, a: v128, acc: v128| {
-            i32x4_add(
-                acc,
-                i32x4_dot_i16x8(i16x8_relaxed_dot_i8x16_i7x16(w, a), ones),
-            )
+            if SPLIT {
+                i32x4_add(
+                    acc,
+                    i32x4_dot_i16x8(i16x8_relaxed_dot_i8x16_i7x16(w, a), ones),
+                )
+            } else {
+                i32x4_relaxed_dot_i8x16_i7x16_add(w, a, acc)
+            }
         };
         let mut acc = [[i32x4_splat(0); 2]; R];
         for g in 0..groups {

@@ -2,6 +2,7 @@
 // loading the model over HTTP as the product does.
 const started = performance.now();
 let Embedder;
+let relaxedDotChoice = () => undefined;
 let files;
 const phases = {};
 
@@ -12,6 +13,7 @@ async function load(precision, variant) {
   const glue = await import(variant === 'relaxed-simd' ? '/pkg-relaxed/valuation_wasm.js' : '/pkg/valuation_wasm.js');
   await glue.default();
   Embedder = glue.Embedder;
+  if (glue.relaxedDotChoice) relaxedDotChoice = glue.relaxedDotChoice;
   phases.wasmInitMs = performance.now() - t;
   t = performance.now();
   const [dir, weights] = precision === 'int8' ? ['/model-int8', 'model.int8.safetensors'] : ['/model', 'model.safetensors'];
@@ -61,7 +63,7 @@ self.onmessage = async ({ data }) => {
       }
       const profile = batch > 1 ? e.profile(sentences) : null;
       e.free();
-      self.postMessage({ warmupMs: warm.ms, timesMs, profile, embeddings: last.out }, [last.out.buffer]);
+      self.postMessage({ warmupMs: warm.ms, timesMs, profile, relaxedDot: relaxedDotChoice(), embeddings: last.out }, [last.out.buffer]);
     }
   } catch (err) {
     self.postMessage({ error: `${err.code || ''} ${err.message || err}` });
