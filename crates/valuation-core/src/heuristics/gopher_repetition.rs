@@ -2,6 +2,7 @@
 //! applies them. Duplicates are found by 64-bit hashes of the exact strings, so memory stays
 //! proportional to distinct lines and n-grams, not to their text.
 
+use super::joined_words::JoinedWords;
 use super::{ratio, Verdict};
 use crate::text::{char_len, lines::split_newline_runs, py_strip, split_words};
 use crate::units::{HashMap64, HashSet64};
@@ -51,31 +52,15 @@ pub fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, 
     (n, chars)
 }
 
-/// xxh3 of the words joined by `sep`: joined into `buf` and hashed in one call, which gives the
-/// streaming hasher's value at a fraction of its cost per word (this runs for every position of
-/// the measured text, nine times).
-fn ngram_hash(words: &[&str], sep: &[u8], buf: &mut Vec<u8>) -> u64 {
-    buf.clear();
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            buf.extend_from_slice(sep);
-        }
-        buf.extend_from_slice(w.as_bytes());
-    }
-    xxh3_64(buf)
-}
-
 /// Chars covered by the most frequent n-gram: Python's `Counter.most_common(1)` picks by count
 /// alone, ties going to the n-gram seen first, and only then multiplies by its length.
-fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
-    let mut counts: HashMap64<(usize, usize, usize)> = HashMap64::default();
-    let mut buf = Vec::new();
-    for (i, gram) in words.windows(n).enumerate() {
-        let len = lens[i..i + n].iter().sum::<usize>() + n - 1;
-        counts
-            .entry(ngram_hash(gram, b" ", &mut buf))
-            .or_insert((0, i, len))
-            .0 += 1;
+fn top_ngram_chars(spaced: &JoinedWords, lens: &RunLengths, n: usize) -> Option<usize> {
+    let grams = (lens.words() + 1).saturating_sub(n);
+    let mut counts: HashMap64<(usize, usize, usize)> =
+        HashMap64::with_capacity_and_hasher(grams, Default::default());
+    for i in 0..grams {
+        let len = lens.chars(i, n) + n - 1;
+        counts.entry(spaced.hash(i, n)).or_insert((0, i, len)).0 += 1;
     }
     let top = counts
         .values()
@@ -84,19 +69,40 @@ fn top_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> Option<usize> {
 }
 
 /// datatrove's `find_all_duplicate`: after a repeat, skip past it so overlaps are not recounted.
-fn dup_ngram_chars(words: &[&str], lens: &[usize], n: usize) -> usize {
-    let mut seen = HashSet64::default();
-    let mut buf = Vec::new();
+fn dup_ngram_chars(concatenated: &JoinedWords, lens: &RunLengths, n: usize) -> usize {
+    let mut seen = HashSet64::with_capacity_and_hasher(lens.words(), Default::default());
     let (mut chars, mut i) = (0, 0);
-    while i + n <= words.len() {
-        if seen.insert(ngram_hash(&words[i..i + n], b"", &mut buf)) {
+    while i + n <= lens.words() {
+        if seen.insert(concatenated.hash(i, n)) {
             i += 1;
         } else {
-            chars += lens[i..i + n].iter().sum::<usize>();
+            chars += lens.chars(i, n);
             i += n;
         }
     }
     chars
+}
+
+/// Chars in any run of consecutive words, from prefix sums.
+struct RunLengths(Vec<usize>);
+
+impl RunLengths {
+    fn new(words: &[&str]) -> Self {
+        let mut sums = Vec::with_capacity(words.len() + 1);
+        sums.push(0);
+        for w in words {
+            sums.push(sums[sums.len() - 1] + char_len(w));
+        }
+        RunLengths(sums)
+    }
+
+    fn words(&self) -> usize {
+        self.0.len() - 1
+    }
+
+    fn chars(&self, i: usize, n: usize) -> usize {
+        self.0[i + n] - self.0[i]
+    }
 }
 
 pub fn measure(text: &str) -> GopherRepetition {
@@ -110,10 +116,12 @@ pub fn measure_tokens(text: &str, words: &[&str]) -> GopherRepetition {
     let (para_dups, para_chars) = find_duplicates(paragraphs.iter().copied());
     let lines = split_newline_runs(text, 1);
     let (line_dups, line_chars) = find_duplicates(lines.iter().copied());
-    let lens: Vec<usize> = words.iter().map(|w| char_len(w)).collect();
-    let top =
-        TOP_NGRAMS.map(|(n, _)| top_ngram_chars(words, &lens, n).map_or(0.0, |c| ratio(c, chars)));
-    let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(words, &lens, n), chars));
+    let lens = RunLengths::new(words);
+    // datatrove joins the top n-grams by spaces and the repeated ones by nothing.
+    let (spaced, concatenated) = (JoinedWords::new(words, b" "), JoinedWords::new(words, b""));
+    let top = TOP_NGRAMS
+        .map(|(n, _)| top_ngram_chars(&spaced, &lens, n).map_or(0.0, |c| ratio(c, chars)));
+    let dup = DUP_NGRAMS.map(|(n, _)| ratio(dup_ngram_chars(&concatenated, &lens, n), chars));
     GopherRepetition {
         chars,
         dup_paragraphs: ratio(para_dups, paragraphs.len()),

@@ -9,6 +9,7 @@ pub mod c4;
 pub mod fineweb;
 pub mod gopher_quality;
 pub mod gopher_repetition;
+mod joined_words;
 mod punctuation;
 
 use serde::{Deserialize, Serialize};
