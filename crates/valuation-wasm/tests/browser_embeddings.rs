@@ -188,7 +188,7 @@ fn web_sys_log(message: &str) {
 }
 
 /// Every fast kernel (the wasm simd128 or relaxed-SIMD ones, compiled only here) against its scalar reference,
-/// bit for bit, on odd and real shapes.
+/// bit for bit, on odd and real shapes; and the PII prefilter's SIMD byte classifier.
 #[wasm_bindgen_test]
 fn kernels_match_their_scalar_references_in_wasm() {
     let variant = valuation_core::kernels::variant();
@@ -197,4 +197,5 @@ fn kernels_match_their_scalar_references_in_wasm() {
         "{variant}"
     );
     valuation_core::kernels::check::all().unwrap();
+    valuation_core::pii::check_key_runs().unwrap();
 }

@@ -2,6 +2,7 @@
 //! them can never leak the values it describes.
 
 mod prefilter;
+pub use prefilter::check_key_runs;
 
 use regex::{Regex, RegexBuilder};
 use std::sync::LazyLock;
@@ -269,7 +270,7 @@ pub fn scan(text: &str) -> PiiCounts {
         bump(&mut c.emails, email_ok(b, m.start(), m.end()));
     }
     // Runs start and end next to ASCII bytes: char boundaries.
-    for run in prefilter::long_runs(b, KEY_MIN_LEN, is_key_byte) {
+    for run in prefilter::key_runs(b, KEY_MIN_LEN) {
         for m in API_KEY.find_iter(&text[run.clone()]) {
             let (s, e) = (run.start + m.start(), run.start + m.end());
             bump(&mut c.api_keys, api_key_ok(b, s, e));

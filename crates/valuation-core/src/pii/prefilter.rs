@@ -9,47 +9,180 @@ use std::ops::Range;
 // A block per call: see `WHOLE_FILE_BLOCK`.
 use crate::WHOLE_FILE_BLOCK as BLOCK;
 
-/// Maximal runs of `member` bytes at least `min` long. A run that long covers one of every
-/// `min`-th positions, so only those are read unless they fall in a run.
-pub fn long_runs(b: &[u8], min: usize, member: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
+/// Maximal runs of key bytes ([`super::is_key_byte`]: ASCII alphanumerics, `_`, `.`, `-`) at
+/// least `min` long (`1 ..= 64`). A file is classified 64 bytes at a time into a bit mask (16 bytes
+/// per SIMD compare in wasm), and a chunk is read bit by bit only when a run that long may end in
+/// it: the run carried in from earlier chunks plus the chunk's first members, or one inside the
+/// chunk (found by and-ing the mask with itself shifted). In prose and tables that is rare;
+/// reading words byte by byte to measure them was a tenth of the whole-file pass in wasm.
+pub fn key_runs(b: &[u8], min: usize) -> Vec<Range<usize>> {
+    assert!((1..=64).contains(&min), "run length");
     let mut runs = Vec::new();
-    let mut i = min.max(1) - 1;
-    while i < b.len() {
-        i = long_runs_block(b, i, (i + BLOCK).min(b.len()), min, &member, &mut runs);
+    // Where the run of key bytes that reaches the current chunk's start began (`base`: none).
+    let mut run_start = 0;
+    let mut base = 0;
+    while base < b.len() {
+        let to = (base + BLOCK).min(b.len());
+        run_start = key_runs_block(b, base, to, run_start, min, &mut runs);
+        base = to;
+    }
+    if run_start < b.len() && b.len() - run_start >= min {
+        runs.push(run_start..b.len());
     }
     runs
 }
 
-/// The samples of [`long_runs`] from `i` up to `to` (a run may end past it); the next sample.
+/// [`key_runs`] over `b[base..to]` (`base` a multiple of 64); where the run reaching `to` began.
 #[inline(never)]
-fn long_runs_block(
+fn key_runs_block(
     b: &[u8],
-    mut i: usize,
+    mut base: usize,
     to: usize,
+    mut run_start: usize,
     min: usize,
-    member: &impl Fn(u8) -> bool,
     runs: &mut Vec<Range<usize>>,
 ) -> usize {
-    while i < to {
-        if !member(b[i]) {
-            i += min.max(1);
+    while base < to {
+        let chunk = &b[base..(base + 64).min(b.len())];
+        // Bit j: chunk[j] is a key byte; past the end of the file, none is.
+        let m = key_mask(chunk);
+        if m == u64::MAX {
+            base += 64;
             continue;
         }
-        // The run holding `i` cannot reach back past the non-member that ended the last one.
-        let mut start = i;
-        while start > 0 && member(b[start - 1]) {
-            start -= 1;
+        if base - run_start + m.trailing_ones() as usize >= min || has_run(m, min) {
+            run_start = walk_chunk(m, base, run_start, min, runs);
+        } else {
+            run_start = base + 64 - m.leading_ones() as usize;
         }
-        let mut end = i + 1;
-        while end < b.len() && member(b[end]) {
-            end += 1;
-        }
-        if end - start >= min {
-            runs.push(start..end);
-        }
-        i = end + min.max(1);
+        base += 64;
     }
-    i
+    run_start
+}
+
+/// Whether `m` holds `min` consecutive set bits: after the loop, bit j of `r` says bits
+/// `j .. j + len` are all set.
+fn has_run(m: u64, min: usize) -> bool {
+    let (mut r, mut len) = (m, 1);
+    while len < min {
+        let step = (min - len).min(len);
+        r &= r >> step;
+        len += step;
+    }
+    r != 0
+}
+
+/// The chunk bit by bit: runs that end in it, and where the one reaching its end began.
+#[cold]
+fn walk_chunk(
+    m: u64,
+    base: usize,
+    mut start: usize,
+    min: usize,
+    runs: &mut Vec<Range<usize>>,
+) -> usize {
+    for j in 0..64 {
+        if m >> j & 1 == 0 {
+            let at = base + j;
+            if at - start >= min {
+                runs.push(start..at);
+            }
+            start = at + 1;
+        }
+    }
+    start
+}
+
+/// Bit j set when `chunk[j]` (at most 64 bytes) is a key byte.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn key_mask(chunk: &[u8]) -> u64 {
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |m, (j, &c)| m | u64::from(super::is_key_byte(c)) << j)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn key_mask(chunk: &[u8]) -> u64 {
+    use core::arch::wasm32::*;
+    let mut padded = [0u8; 64];
+    let bytes: &[u8; 64] = match chunk.try_into() {
+        Ok(whole) => whole,
+        Err(_) => {
+            padded[..chunk.len()].copy_from_slice(chunk);
+            &padded
+        }
+    };
+    let mut m = 0u64;
+    for (q, part) in bytes.chunks_exact(16).enumerate() {
+        // SAFETY: `part` is 16 readable bytes; v128_load has no alignment requirement.
+        let v = unsafe { v128_load(part.as_ptr() as *const v128) };
+        // Unsigned `c - lo < n` tests `lo <= c < lo + n` in one compare.
+        let within = |lo: u8, n: u8| u8x16_lt(u8x16_sub(v, u8x16_splat(lo)), u8x16_splat(n));
+        let letter = u8x16_lt(
+            u8x16_sub(v128_or(v, u8x16_splat(0x20)), u8x16_splat(b'a')),
+            u8x16_splat(26),
+        );
+        let key = v128_or(
+            v128_or(letter, within(b'0', 10)),
+            v128_or(
+                within(b'-', 2), // `-` and `.`
+                u8x16_eq(v, u8x16_splat(b'_')),
+            ),
+        );
+        m |= u64::from(u8x16_bitmask(key)) << (16 * q);
+    }
+    m
+}
+
+/// [`key_runs`] against the plain definition, on every byte value at every lane of a chunk and on
+/// runs around chunk and block edges. Run by the native tests and, through valuation-wasm's
+/// browser tests, by the wasm build, where the SIMD classifier is the one compiled in.
+pub fn check_key_runs() -> Result<(), String> {
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    for shift in 0..64 {
+        let mut all = vec![b' '; shift];
+        all.extend((0..=255u8).flat_map(|c| [c, b' ']));
+        inputs.push(all);
+    }
+    for len in [63, 64, 65, 127, 128, 129, 192, 200] {
+        inputs.push(vec![b'k'; len]);
+        let mut gap = vec![b'k'; len];
+        gap[len / 2] = b'@';
+        inputs.push(gap);
+    }
+    let mut edges = vec![b'x'; 2 * BLOCK + 100];
+    for edge in [BLOCK - 1, BLOCK + 20, 2 * BLOCK - 64] {
+        edges[edge] = b' ';
+    }
+    inputs.push(edges);
+    for input in &inputs {
+        for min in [1, 2, 15, 63, 64] {
+            if key_runs(input, min) != key_runs_reference(input, min) {
+                return Err(format!("key_runs({} bytes, {min})", input.len()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs of key bytes, one byte at a time.
+pub(super) fn key_runs_reference(b: &[u8], min: usize) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for i in 0..=b.len() {
+        match (i < b.len() && super::is_key_byte(b[i]), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if i - s >= min {
+                    runs.push(s..i);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// Spans holding every match of a pattern whose matches each have an ASCII digit within `back`
@@ -124,39 +257,21 @@ mod tests {
             .collect()
     }
 
-    fn runs_reference(b: &[u8], min: usize, member: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
-        let mut runs = Vec::new();
-        let mut start = None;
-        for i in 0..=b.len() {
-            match (i < b.len() && member(b[i]), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    if i - s >= min {
-                        runs.push(s..i);
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        runs
-    }
-
     #[test]
-    fn long_runs_match_the_plain_scan() {
-        let member = |c: u8| c.is_ascii_alphanumeric();
+    fn key_runs_match_the_plain_scan() {
+        check_key_runs().unwrap();
         for seed in 0..200 {
             for alphabet in [
                 &b"ab "[..],
-                b"abcdefgh ",
-                b"a \xc3\xa9",
+                b"aZ9_.- ,\xc3\xa9",
                 b"aaaaaaaaaaaaaaaaaaa ",
+                b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@",
             ] {
                 let b = bytes(seed, (seed as usize * 7) % 300, alphabet);
-                for min in [1, 2, 5, 15] {
+                for min in [1, 2, 5, 15, 63, 64] {
                     assert_eq!(
-                        long_runs(&b, min, member),
-                        runs_reference(&b, min, member),
+                        key_runs(&b, min),
+                        key_runs_reference(&b, min),
                         "{b:?} {min}"
                     );
                 }
@@ -220,8 +335,7 @@ mod tests {
             b[edge - 20..edge + 20].fill(b'x');
             b[edge - 1] = b'5';
         }
-        let member = |c: u8| c.is_ascii_alphanumeric();
-        assert_eq!(long_runs(&b, 15, member), runs_reference(&b, 15, member));
+        assert_eq!(key_runs(&b, 15), key_runs_reference(&b, 15));
         assert_eq!(digit_spans(&b, 3, 128), spans_reference(&b, 3, 128));
         assert_eq!(digit_spans(&b, 3, 128).len(), 3);
         let tail = &b[..BLOCK + 10];
