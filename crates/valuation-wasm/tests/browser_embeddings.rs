@@ -188,7 +188,8 @@ fn web_sys_log(message: &str) {
 }
 
 /// Every fast kernel (the wasm simd128 or relaxed-SIMD ones, compiled only here) against its scalar reference,
-/// bit for bit, on odd and real shapes; and the PII prefilter's SIMD byte classifier.
+/// bit for bit, on odd and real shapes; and the whole-file pass's SIMD byte classifiers (PII
+/// prefilter, unit normaliser).
 #[wasm_bindgen_test]
 fn kernels_match_their_scalar_references_in_wasm() {
     let variant = valuation_core::kernels::variant();
@@ -198,4 +199,5 @@ fn kernels_match_their_scalar_references_in_wasm() {
     );
     valuation_core::kernels::check::all().unwrap();
     valuation_core::pii::check_key_runs().unwrap();
+    valuation_core::units::check_normalizer().unwrap();
 }

@@ -9,7 +9,7 @@ mod normalize;
 mod prose;
 
 pub use distinct::DistinctHashes;
-pub use normalize::{normalize_unit, Normalizer};
+pub use normalize::{check_normalizer, normalize_unit, Normalizer};
 pub use prose::{prose_units, ProseUnit};
 
 use std::collections::{BinaryHeap, HashSet};

@@ -156,7 +156,8 @@ impl Scan {
 
 #[cfg(test)]
 mod tests {
-    use super::super::normalize::tests::{normalize_reference, CASES};
+    use super::super::normalize::normalize_reference;
+    use super::super::normalize::tests::CASES;
     use super::*;
 
     /// The rule written plainly: the paragraphs, their words, windows joined by spaces.
