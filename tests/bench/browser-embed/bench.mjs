@@ -71,9 +71,11 @@ try {
     const medianMs = median(row.timesMs);
     const accuracy = cosines(Float32Array.from(row.embeddings));
     results.configs.push({ precision, variant, batch, profile: row.profile, coldStartMs: row.coldStartMs, coldStartPhases: row.phases, workerToReadyMs: row.workerToReadyMs,
-      timesMs: row.timesMs, medianMs, sentPerSec: sentences.length / (medianMs / 1000), accuracy, relaxedDot: row.relaxedDot });
-    // The relaxed build picks its int8 dot form from the CPU's lowering (valuation-core RelaxedDot).
-    const dot = row.relaxedDot ? `, int8 dot ${row.relaxedDot}` : '';
+      timesMs: row.timesMs, medianMs, sentPerSec: sentences.length / (medianMs / 1000), accuracy,
+      relaxedDot: precision === 'int8' ? row.relaxedDot : undefined });
+    // The relaxed build picks its int8 dot form from the CPU's lowering (valuation-core RelaxedDot),
+    // when it first loads int8 weights: an f32 worker never picks one.
+    const dot = row.relaxedDot && precision === 'int8' ? `, int8 dot ${row.relaxedDot}` : '';
     console.error(`[bench] ${precision} ${variant} batch ${batch}: ${(sentences.length / (medianMs / 1000)).toFixed(1)} sentences/s, min cos ${accuracy.min.toFixed(6)}${dot}`);
   }
 } finally {
