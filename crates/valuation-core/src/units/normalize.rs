@@ -86,30 +86,34 @@ impl Normalizer {
     }
 
     /// Appends the run of ASCII alphanumerics `bytes` starts with, lowercased, and says how long
-    /// it was: a word at a time rather than a byte at a time.
+    /// it was: a word at a time rather than a byte at a time (in wasm, whole vectors first).
     #[inline(always)]
     pub(super) fn alnum_run(&mut self, bytes: &[u8]) -> usize {
+        self.space_if_pending();
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if bytes.len() >= 16 {
-            self.space_if_pending();
-            return self.alnum_run_simd128(bytes);
-        }
-        let n = bytes
+        let n = match self.alnum_vectors(bytes) {
+            Ok(run) => return run,
+            Err(taken) => taken,
+        };
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let n = 0;
+        let rest = bytes[n..]
             .iter()
             .position(|&b| !IS_ASCII_ALNUM[b as usize])
-            .unwrap_or(bytes.len());
-        self.space_if_pending();
+            .unwrap_or(bytes.len() - n);
         self.out
-            .extend(bytes[..n].iter().map(u8::to_ascii_lowercase));
-        n
+            .extend(bytes[n..n + rest].iter().map(u8::to_ascii_lowercase));
+        n + rest
     }
 
-    /// [`Self::alnum_run`] 16 bytes at a time: classify, lowercase and store a whole vector, then
-    /// keep as many bytes as the run is long (the rest of the store lands in spare capacity and
-    /// is overwritten). Each byte gets the same test and the same lowercase as the scalar path.
+    /// The run 16 bytes at a time: classify, lowercase and store a whole vector, then keep as
+    /// many bytes as the run is long (the rest of the store lands in spare capacity and is
+    /// overwritten). Each byte gets the same test and the same lowercase as the scalar loop.
+    /// `Ok(len)`: the run ended inside a vector; `Err(taken)`: whole vectors taken, fewer than
+    /// 16 bytes left, the scalar loop goes on from there.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     #[inline(always)]
-    fn alnum_run_simd128(&mut self, bytes: &[u8]) -> usize {
+    fn alnum_vectors(&mut self, bytes: &[u8]) -> Result<usize, usize> {
         use core::arch::wasm32::*;
         // Unsigned `c - lo < n` tests `lo <= c < lo + n` in one compare.
         let within =
@@ -132,16 +136,10 @@ impl Normalizer {
             }
             n += run;
             if run < 16 {
-                return n;
+                return Ok(n);
             }
         }
-        let rest = bytes[n..]
-            .iter()
-            .position(|&b| !IS_ASCII_ALNUM[b as usize])
-            .unwrap_or(bytes.len() - n);
-        self.out
-            .extend(bytes[n..n + rest].iter().map(u8::to_ascii_lowercase));
-        n + rest
+        Err(n)
     }
 
     pub(super) fn char(&mut self, c: char) {
