@@ -1,6 +1,12 @@
 // Generated from valuation-core's ModelSpec by crates/valuation-core/tests/typescript.rs. Do not edit.
 export const MODEL_SPEC = {
   "baseUrl": "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/",
+  "bytes": {
+    "config": 612,
+    "int8Weights": 23489952,
+    "tokenizer": 466247,
+    "weights": 90868376
+  },
   "files": {
     "config": "config.json",
     "int8Weights": "model.int8.safetensors",

@@ -1,6 +1,6 @@
 // Model files for the worker, with byte progress, kept in Cache Storage so later page loads make
-// no request. Nothing enters the cache unchecked: all three files are checked first (SHA-256 for
-// the default model; for a custom one, that each parses as what it should be), and only when all
+// no request. Nothing enters the cache unchecked: all three files are checked first (size and
+// SHA-256 for the default model, from the manifest that valuation-core's ModelSpec owns; for a custom one, that each parses as what it should be), and only when all
 // pass are the downloaded ones cached. A cached copy that fails its check is evicted and fetched
 // again, so even a cache filled by an older version with a wrong URL's HTML page heals itself.
 // Where they come from: int8 (the default) — the copies shipped inside this package (bundlers
@@ -52,15 +52,17 @@ export function resolveModel(spec = {}) {
     ? bundledUrls()
     : { config: urlOf(files.config), tokenizer: urlOf(files.tokenizer), [weightsRole]: urlOf(files[weightsRole]) };
   const sha256 = { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...spec.sha256 };
+  // A pinned size goes with its pinned hash: a file whose hash the caller re-pins has no size.
+  const bytes = (role) => (sameModel && spec.sha256?.[role] === undefined ? MODEL_SPEC.bytes[role] : undefined);
   return {
     id: spec.id ?? DEFAULT_MODEL.id,
     precision,
     baseUrl: bundled ? null : base,
-    // role → [file name for progress, URL, expected SHA-256 or undefined]
+    // role → [file name for progress, URL, expected SHA-256 or undefined, expected size or undefined]
     sources: {
-      config: [files.config, urls.config, sha256.config],
-      tokenizer: [files.tokenizer, urls.tokenizer, sha256.tokenizer],
-      weights: [files[weightsRole], urls[weightsRole], sha256[weightsRole]],
+      config: [files.config, urls.config, sha256.config, bytes('config')],
+      tokenizer: [files.tokenizer, urls.tokenizer, sha256.tokenizer, bytes('tokenizer')],
+      weights: [files[weightsRole], urls[weightsRole], sha256[weightsRole], bytes(weightsRole)],
     },
     cacheName: spec.cache === false ? null : (spec.cacheName ?? DEFAULT_MODEL.cacheName),
   };
@@ -72,7 +74,13 @@ export async function sha256Hex(bytes) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function download(url, file, onProgress) {
+/** The error for a file that is not the pinned one: for the weights, a hash mismatch. */
+function notThisFile(role, [file, url], why) {
+  if (role === 'weights') return new ValuationError('weights_hash_mismatch', `${file}: ${why}`);
+  return new ValuationError('model_fetch_failed', `${url}: ${why} — not this model's ${file}`);
+}
+
+async function download(role, [file, url, , size], onProgress) {
   let response;
   try {
     response = await fetch(url);
@@ -80,8 +88,12 @@ async function download(url, file, onProgress) {
     throw new ValuationError('model_fetch_failed', `${url}: ${e.message}`);
   }
   if (!response.ok) throw new ValuationError('model_fetch_failed', `${url}: HTTP ${response.status}`);
-  // A compressing host drops content-length: then the total is unknown (null), not "loaded".
-  const total = Number(response.headers.get('content-length')) || null;
+  const contentType = response.headers.get('content-type') ?? '';
+  // Checked before the body is read: a wrong URL's page need not arrive whole to be refused.
+  if (looksLikeHtml(new Uint8Array(0), contentType)) throw htmlError(file, url);
+  // The pinned size is exact; content-length is the size on the wire, which a compressing host
+  // drops (then the total is unknown, null, not "loaded").
+  const total = size ?? (Number(response.headers.get('content-length')) || null);
   const chunks = [];
   let loaded = 0;
   let last = 0;
@@ -91,6 +103,11 @@ async function download(url, file, onProgress) {
     if (done) break;
     chunks.push(value);
     loaded += value.length;
+    // A host that sends more than the pinned file (a wrong file, or one without end) is cut off.
+    if (size !== undefined && loaded > size) {
+      reader.cancel().catch(() => {});
+      throw notThisFile(role, [file, url], `more than the pinned ${size} bytes arrived`);
+    }
     const now = performance.now();
     if (now - last > 50) {
       onProgress({ file, loaded, total: total === null ? null : Math.max(total, loaded), cached: false });
@@ -104,7 +121,7 @@ async function download(url, file, onProgress) {
     offset += c.length;
   }
   onProgress({ file, loaded, total: loaded, cached: false });
-  return { bytes, contentType: response.headers.get('content-type') ?? '' };
+  return { bytes, contentType };
 }
 
 /** An HTML page where a model file should be: what a wrong URL on most hosts answers with. */
@@ -130,17 +147,22 @@ function looksLikeSafetensors(bytes) {
   return length > 0n && length <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
 }
 
+function htmlError(file, url) {
+  return new ValuationError('model_fetch_failed', `got text/html for ${url} — check model.baseUrl (is ${file} deployed there?)`);
+}
+
 /** Throws the error that says what is wrong with a model file, if anything is. */
-async function checkFile(role, [file, url, hash], bytes, contentType = '') {
-  if (looksLikeHtml(bytes, contentType)) {
-    throw new ValuationError('model_fetch_failed', `got text/html for ${url} — check model.baseUrl (is ${file} deployed there?)`);
+async function checkFile(role, source, bytes, contentType = '') {
+  const [file, url, hash, size] = source;
+  if (looksLikeHtml(bytes, contentType)) throw htmlError(file, url);
+  if (size !== undefined && bytes.length !== size) {
+    throw notThisFile(role, source, `expected ${size} bytes, got ${bytes.length}`);
   }
   const expected = hash?.toLowerCase();
   if (expected) {
     const actual = await sha256Hex(bytes);
     if (actual === expected) return;
-    if (role === 'weights') throw new ValuationError('weights_hash_mismatch', `${file}: expected sha256 ${expected}, got ${actual}`);
-    throw new ValuationError('model_fetch_failed', `${url}: expected sha256 ${expected}, got ${actual} — not this model's ${file}`);
+    throw notThisFile(role, source, `expected sha256 ${expected}, got ${actual}`);
   }
   const ok = role === 'weights' ? looksLikeSafetensors(bytes) : parsesAsJsonObject(bytes);
   if (!ok) {
@@ -173,7 +195,7 @@ async function loadFile(model, role, cache, onProgress) {
     onProgress({ file, loaded: cached.length, total: cached.length, cached: true });
     return { bytes: cached, fresh: false, url };
   }
-  const { bytes, contentType } = await download(url, file, onProgress);
+  const { bytes, contentType } = await download(role, source, onProgress);
   await checkFile(role, source, bytes, contentType);
   return { bytes, fresh: true, url };
 }

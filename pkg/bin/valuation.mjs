@@ -42,10 +42,10 @@ function parse(argv) {
   return args;
 }
 
-/** The files of a precision, each with the SHA-256 it must have. */
+/** The files of a precision, each with the size and SHA-256 it must have. */
 function filesOf(precision) {
   const weights = precision === 'int8' ? 'int8Weights' : 'weights';
-  return ['config', 'tokenizer', weights].map((role) => ({ name: MODEL_SPEC.files[role], sha256: MODEL_SPEC.sha256[role] }));
+  return ['config', 'tokenizer', weights].map((role) => ({ name: MODEL_SPEC.files[role], sha256: MODEL_SPEC.sha256[role], size: MODEL_SPEC.bytes[role] }));
 }
 
 async function read(from, name) {
@@ -71,8 +71,9 @@ async function main() {
   await fs.mkdir(dir, { recursive: true });
   const written = [];
   try {
-    for (const { name, sha256 } of files) {
+    for (const { name, sha256, size } of files) {
       const { bytes, where } = await read(from, name);
+      if (bytes.length !== size) throw new Error(`${where}: ${bytes.length} bytes, expected ${size} — not ${MODEL_SPEC.id}'s ${name}`);
       const actual = createHash('sha256').update(bytes).digest('hex');
       if (actual !== sha256) throw new Error(`${where}: sha256 ${actual}, expected ${sha256} — not ${MODEL_SPEC.id}'s ${name}`);
       const partial = path.join(dir, `.${name}.partial`);

@@ -40,6 +40,7 @@ before(async () => {
   ({ server, base } = await startServer('browser', {
     '/model': MODEL, '/model-bad': badModelDir(), '/data': path.join(ROOT, 'tests/data/score'),
     '/spa': `${SPA_DIR}@spa`, '/gz': `${MODEL}@gzip`,
+    '/endless': `${MODEL}@endless`,
   }));
   browser = await launchBrowser();
 });
@@ -366,21 +367,47 @@ test('a wrong model URL on a host that answers with HTML: a clear error, nothing
   await context.close();
 });
 
-test('a host that compresses on the fly sends no length: model progress says total null until the file is in', async () => {
+test('a host that compresses on the fly sends no length: progress totals come from the manifest, or are null for a model it does not pin', async () => {
   const context = await browser.newContext();
   const { page } = await openPage(context);
-  const events = await page.evaluate(async () => {
-    const events = [];
-    const valuator = window.valuation.createValuator({ model: { baseUrl: '/gz/' }, onModelProgress: (p) => events.push(p) });
-    await valuator.ready();
-    valuator.dispose();
-    return events;
+  const runs = await page.evaluate(async () => {
+    const run = async (model) => {
+      const events = [];
+      const valuator = window.valuation.createValuator({ model, onModelProgress: (p) => events.push(p) });
+      await valuator.ready();
+      valuator.dispose();
+      return events;
+    };
+    return { pinned: await run({ baseUrl: '/gz/', cache: false }), custom: await run({ baseUrl: '/gz/', id: 'my/minilm', cache: false }) };
   });
-  const weights = events.filter((e) => e.file === INT8);
-  assert.ok(weights.length >= 2, `progress while the weights arrive: ${JSON.stringify(weights)}`);
-  assert.ok(weights.slice(0, -1).every((e) => e.total === null && e.loaded > 0), 'unknown total while loading');
-  const last = weights.at(-1);
-  assert.equal(last.total, last.loaded, 'the last event has the size');
-  assert.equal(last.loaded, fs.statSync(path.join(MODEL, INT8)).size);
+  const size = fs.statSync(path.join(MODEL, INT8)).size;
+  for (const [name, events] of Object.entries(runs)) {
+    const weights = events.filter((e) => e.file === INT8);
+    assert.ok(weights.length >= 2, `${name}: progress while the weights arrive: ${JSON.stringify(weights)}`);
+    const loading = weights.slice(0, -1);
+    assert.ok(loading.every((e) => e.loaded > 0 && e.loaded <= size), `${name}: ${JSON.stringify(loading)}`);
+    if (name === 'pinned') assert.ok(loading.every((e) => e.total === size), `the pinned size is the total from the start: ${JSON.stringify(loading)}`);
+    else assert.ok(loading.every((e) => e.total === null), `unknown total while loading: ${JSON.stringify(loading)}`);
+    const last = weights.at(-1);
+    assert.equal(last.total, last.loaded, `${name}: the last event has the size`);
+    assert.equal(last.loaded, size);
+  }
+  await context.close();
+});
+
+test('a host that sends more than the pinned file is cut off at the pinned size, and nothing is cached', async () => {
+  const context = await browser.newContext();
+  const { page } = await openPage(context);
+  // `/endless` sends each file, then zeros without end: without the size pin this would never settle.
+  const result = await page.evaluate(async () => {
+    const valuator = window.valuation.createValuator({ model: { baseUrl: '/endless/' } });
+    const error = await valuator.ready().then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message }));
+    valuator.dispose();
+    return { error, cached: await window.valuation.listModelCache() };
+  });
+  // All three files overflow; whichever is refused first names the error.
+  assert.ok(['weights_hash_mismatch', 'model_fetch_failed'].includes(result.error?.code), JSON.stringify(result.error));
+  assert.match(result.error.message, /more than the pinned \d+ bytes arrived/);
+  assert.deepEqual(result.cached.filter((c) => c.url.includes('/endless/')), []);
   await context.close();
 });

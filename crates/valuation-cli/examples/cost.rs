@@ -53,7 +53,7 @@ fn main() {
     let (config, tokenizer, weights) = (
         read(ModelSpec::CONFIG_FILE),
         read(ModelSpec::TOKENIZER_FILE),
-        read(ModelSpec::default().weights(precision).0),
+        read(&ModelSpec::default().weights(precision).name),
     );
     let files = ModelFiles {
         config_json: &config,

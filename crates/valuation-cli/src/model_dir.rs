@@ -79,7 +79,7 @@ pub fn load_embedder(
     };
     if is_default && options.expected_weights_sha256.is_none() {
         options.expected_weights_sha256 =
-            Some(ModelSpec::default().weights(precision).1.to_string());
+            Some(ModelSpec::default().weights(precision).sha256.clone());
     }
     options.precision = Some(precision);
     let (config, tokenizer) = (
@@ -100,7 +100,7 @@ pub fn run_quantize(explicit: Option<&Path>, output: Option<&Path>) -> Result<()
     let (dir, is_default) = existing_dir(explicit)?;
     let f32_weights = read(&dir, ModelSpec::WEIGHTS_FILE)?;
     let spec = ModelSpec::default();
-    let is_default_model = sha256_hex(&f32_weights) == spec.weights_sha256;
+    let is_default_model = spec.weights.matches(&f32_weights);
     if is_default && !is_default_model {
         bail!(
             "[weights_hash_mismatch] {} is not the default model's f32 weights",
@@ -110,11 +110,13 @@ pub fn run_quantize(explicit: Option<&Path>, output: Option<&Path>) -> Result<()
     let bytes = quantize_weights(&read(&dir, ModelSpec::CONFIG_FILE)?, &f32_weights)
         .map_err(|e| anyhow::anyhow!("[{}] {e} (model folder {})", e.code(), dir.display()))?;
     // The default model's int8 file is pinned: a different result means the quantiser changed.
-    if is_default_model && sha256_hex(&bytes) != spec.int8_weights_sha256 {
+    if is_default_model && !spec.int8_weights.matches(&bytes) {
         bail!(
-            "[weights_hash_mismatch] the int8 file hashes to {}, pinned {}: re-pin ModelSpec::int8_weights_sha256",
+            "[weights_hash_mismatch] the int8 file hashes to {} ({} bytes), pinned {} ({} bytes): re-pin ModelSpec::int8_weights",
             sha256_hex(&bytes),
-            spec.int8_weights_sha256
+            bytes.len(),
+            spec.int8_weights.sha256,
+            spec.int8_weights.bytes
         );
     }
     let out = output.map_or_else(|| dir.join(ModelSpec::INT8_WEIGHTS_FILE), Path::to_path_buf);

@@ -13,7 +13,7 @@ mod error_code;
 pub use error_code::ErrorCode;
 pub mod kernels;
 
-pub use embed::{EmbedError, ModelFiles, ModelSpec, Precision};
+pub use embed::{EmbedError, ModelFiles, ModelSpec, PinnedFile, Precision};
 #[cfg(feature = "model")]
 pub use embed::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
 pub mod coherence;

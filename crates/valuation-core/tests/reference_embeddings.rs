@@ -88,10 +88,11 @@ fn quantiser_is_deterministic_and_matches_the_pinned_hash() {
     let m = common::model_bytes();
     let again = valuation_core::embed::quantize_weights(&m.config, &m.weights).unwrap();
     assert_eq!(again, m.int8_weights);
+    let pin = ModelSpec::default().int8_weights;
     assert_eq!(
-        sha256_hex(&again),
-        ModelSpec::default().int8_weights_sha256,
-        "re-pin ModelSpec::int8_weights_sha256"
+        (sha256_hex(&again), again.len() as u64),
+        (pin.sha256, pin.bytes),
+        "re-pin ModelSpec::int8_weights"
     );
     assert!(
         m.int8_weights.len() <= 25_000_000,
@@ -101,19 +102,22 @@ fn quantiser_is_deterministic_and_matches_the_pinned_hash() {
 }
 
 #[test]
-fn every_model_file_has_its_pinned_hash() {
+fn every_model_file_has_its_pinned_hash_and_size() {
     // The package checks each file before caching it; the pins must be those of the real files.
     let m = common::model_bytes();
     let spec = ModelSpec::default();
-    assert_eq!(
-        sha256_hex(&m.config),
-        spec.config_sha256,
-        "re-pin ModelSpec::config_sha256"
-    );
-    assert_eq!(
-        sha256_hex(&m.tokenizer),
-        spec.tokenizer_sha256,
-        "re-pin ModelSpec::tokenizer_sha256"
-    );
-    assert_eq!(sha256_hex(&m.weights), spec.weights_sha256);
+    for (pin, bytes) in [
+        (&spec.config, &m.config),
+        (&spec.tokenizer, &m.tokenizer),
+        (&spec.weights, &m.weights),
+        (&spec.int8_weights, &m.int8_weights),
+    ] {
+        assert_eq!(
+            (sha256_hex(bytes), bytes.len() as u64),
+            (pin.sha256.clone(), pin.bytes),
+            "re-pin ModelSpec's {}",
+            pin.name
+        );
+        assert!(pin.matches(bytes), "{}", pin.name);
+    }
 }

@@ -51,28 +51,28 @@ fn report_types_are_current() {
     assert_current("pkg/types/report.d.ts", &generate());
 }
 
-/// The default model as the package's JS reads it: id, hub URL, file names and pinned hashes
+/// The default model as the package's JS reads it: id, hub URL, file names, pinned hashes and sizes
 /// come from `ModelSpec` so a re-pinned hash cannot be forgotten on one side.
 fn model_spec_js() -> String {
-    use valuation_core::{ModelSpec, Precision};
+    use valuation_core::{ModelSpec, PinnedFile, Precision};
     let spec = ModelSpec::default();
+    // The package's role names for the four files.
+    let by_role = |field: fn(&PinnedFile) -> serde_json::Value| {
+        serde_json::json!({
+            "config": field(&spec.config),
+            "tokenizer": field(&spec.tokenizer),
+            "weights": field(&spec.weights),
+            "int8Weights": field(&spec.int8_weights),
+        })
+    };
     let value = serde_json::json!({
         "id": spec.id,
         "baseUrl": format!("{}/", spec.base_url.trim_end_matches('/')),
         "maxTokens": spec.max_tokens,
         "precisions": Precision::ALL.map(Precision::as_str),
-        "files": {
-            "config": ModelSpec::CONFIG_FILE,
-            "tokenizer": ModelSpec::TOKENIZER_FILE,
-            "weights": spec.weights(Precision::F32).0,
-            "int8Weights": spec.weights(Precision::Int8).0,
-        },
-        "sha256": {
-            "config": spec.config_sha256,
-            "tokenizer": spec.tokenizer_sha256,
-            "weights": spec.weights(Precision::F32).1,
-            "int8Weights": spec.weights(Precision::Int8).1,
-        },
+        "files": by_role(|f| f.name.clone().into()),
+        "sha256": by_role(|f| f.sha256.clone().into()),
+        "bytes": by_role(|f| f.bytes.into()),
     });
     format!(
         "// Generated from valuation-core's ModelSpec by crates/valuation-core/tests/typescript.rs. Do not edit.\nexport const MODEL_SPEC = {};\n",

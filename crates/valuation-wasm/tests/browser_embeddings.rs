@@ -35,7 +35,7 @@ fn options(batch_size: usize) -> JsValue {
     Reflect::set(
         &o,
         &"expected_weights_sha256".into(),
-        &valuation_core::ModelSpec::default().weights_sha256.into(),
+        &valuation_core::ModelSpec::default().weights.sha256.into(),
     )
     .unwrap();
     o.into()

@@ -113,7 +113,7 @@ async fn gloo_worker_values_a_file_like_the_cli() {
     });
     let ready = next(&outputs, |o| !matches!(o, ValuationOutput::Progress { .. })).await;
     assert!(
-        matches!(&ready, ValuationOutput::Ready { weights_sha256 } if *weights_sha256 == valuation_core::ModelSpec::default().int8_weights_sha256),
+        matches!(&ready, ValuationOutput::Ready { weights_sha256 } if *weights_sha256 == valuation_core::ModelSpec::default().int8_weights.sha256),
         "{ready:?}"
     );
 

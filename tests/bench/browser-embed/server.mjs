@@ -2,7 +2,8 @@
 //   node server.mjs PORT_FILE /=web /pkg=../pkg/web /model=MODEL_DIR /data=FIXTURES_DIR
 // A folder ending in `@spa` answers unknown paths as a single-page-app host does: 200 and an HTML
 // page (the tests' wrong-model-URL case); one ending in `@gzip` compresses on the fly and so sends no
-// content-length, as many hosts do.
+// content-length, as many hosts do; one ending in `@endless` sends each file and then zeros without
+// end (a hostile or broken host: the client must stop reading on its own).
 // Writes the chosen port to PORT_FILE once listening. Responses are never cached, so every page
 // load measures a real cold start.
 import http from 'node:http';
@@ -15,7 +16,7 @@ const routes = mounts
   .map((m) => {
     const [prefix, target] = m.split('=');
     // Only these suffixes: a folder may have an @ of its own (node_modules/@scope/...).
-    const [, dir, mode] = target.match(/^(.*?)(?:@(spa|gzip))?$/);
+    const [, dir, mode] = target.match(/^(.*?)(?:@(spa|gzip|endless))?$/);
     return [prefix.replace(/\/$/, ''), path.resolve(dir), mode];
   })
   .sort((a, b) => b[0].length - a[0].length);
@@ -41,6 +42,14 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream',
         'content-encoding': 'gzip', 'cache-control': 'no-store' });
       fs.createReadStream(file).pipe(zlib.createGzip()).pipe(res);
+      return;
+    }
+    if (mode === 'endless') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+      const zeros = Buffer.alloc(64 * 1024);
+      const more = () => { while (!res.destroyed && res.write(zeros)); };
+      res.on('drain', more);
+      fs.createReadStream(file).on('end', more).pipe(res, { end: false });
       return;
     }
     res.writeHead(200, {

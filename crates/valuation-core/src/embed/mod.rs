@@ -20,7 +20,7 @@ pub use encoder::quantize::quantize_weights;
 #[cfg(feature = "model")]
 pub use encoder::Profile;
 pub use error::EmbedError;
-pub use model_files::{sha256_hex, ModelFiles, ModelSpec};
+pub use model_files::{sha256_hex, ModelFiles, ModelSpec, PinnedFile};
 #[cfg(feature = "model")]
 pub use pooling::{cosine, mean_l2};
 pub use precision::Precision;

@@ -3,6 +3,7 @@ use sha2::{Digest, Sha256};
 use super::Precision;
 
 const INT8_SHA256: &str = "c334242da037d2d49b8e9d75fdac8dee9289c8f2a78e009d6d7d61e242c47792";
+const INT8_BYTES: u64 = 23_489_952;
 
 /// The three files a sentence-transformers BERT model needs, as bytes.
 ///
@@ -15,23 +16,52 @@ pub struct ModelFiles<'a> {
     pub weights_safetensors: &'a [u8],
 }
 
-/// Where a model lives and what its weights must hash to.
+/// One file of a model as the manifest pins it: its name in the model folder (and under
+/// `base_url`), its SHA-256 and its size.
+///
+/// The size lets a downloader show a total when the host sends no `content-length` and stop
+/// reading as soon as a wrong file outgrows the real one, before hashing it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PinnedFile {
+    pub name: String,
+    /// Lowercase hex SHA-256.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl PinnedFile {
+    fn new(name: &str, sha256: &str, bytes: u64) -> Self {
+        PinnedFile {
+            name: name.into(),
+            sha256: sha256.into(),
+            bytes,
+        }
+    }
+
+    /// Whether `bytes` are this file: the size first, so a wrong file is rejected unhashed.
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        bytes.len() as u64 == self.bytes && sha256_hex(bytes) == self.sha256
+    }
+}
+
+/// The model manifest: where a model lives and what each of its files must be.
 ///
 /// `base_url` follows the Hugging Face hub layout (`{base_url}/{file}`), so the app's own CDN can
-/// mirror the same three files.
+/// mirror the same files. The CLI, the package (`pkg/model-spec.js`, generated from this), the
+/// fetch script and the tests all read the pins from here.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModelSpec {
     pub id: String,
     pub base_url: String,
-    /// SHA-256 of `config.json` and `tokenizer.json`: every file is checked before the package
-    /// caches it, so a wrong URL's HTML page can never sit in the cache as a model file.
-    pub config_sha256: String,
-    pub tokenizer_sha256: String,
-    /// SHA-256 of the f32 `model.safetensors`.
-    pub weights_sha256: String,
-    /// SHA-256 of the int8 file `valuation quantize` makes from those f32 weights (the quantiser
-    /// is deterministic, so this is pinned; a change to it must change this too).
-    pub int8_weights_sha256: String,
+    /// `config.json` and `tokenizer.json` are pinned too: every file is checked before the
+    /// package caches it, so a wrong URL's HTML page can never sit in the cache as a model file.
+    pub config: PinnedFile,
+    pub tokenizer: PinnedFile,
+    /// The f32 `model.safetensors`.
+    pub weights: PinnedFile,
+    /// The int8 file `valuation quantize` makes from those f32 weights (the quantiser is
+    /// deterministic, so it is pinned; a change to the quantiser must change this too).
+    pub int8_weights: PinnedFile,
     /// Word pieces per text, including `[CLS]`/`[SEP]` (sentence-transformers' `max_seq_length`).
     pub max_tokens: usize,
 }
@@ -41,8 +71,6 @@ impl ModelSpec {
     pub const TOKENIZER_FILE: &'static str = "tokenizer.json";
     pub const WEIGHTS_FILE: &'static str = "model.safetensors";
     pub const INT8_WEIGHTS_FILE: &'static str = "model.int8.safetensors";
-    pub const FILES: [&'static str; 3] =
-        [Self::CONFIG_FILE, Self::TOKENIZER_FILE, Self::WEIGHTS_FILE];
 
     /// sentence-transformers/all-MiniLM-L6-v2, the default model.
     pub fn all_minilm_l6_v2() -> Self {
@@ -50,23 +78,37 @@ impl ModelSpec {
             id: "sentence-transformers/all-MiniLM-L6-v2".into(),
             base_url: "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main"
                 .into(),
-            config_sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"
-                .into(),
-            tokenizer_sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-                .into(),
-            weights_sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-                .into(),
-            int8_weights_sha256: INT8_SHA256.into(),
+            config: PinnedFile::new(
+                Self::CONFIG_FILE,
+                "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+                612,
+            ),
+            tokenizer: PinnedFile::new(
+                Self::TOKENIZER_FILE,
+                "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+                466_247,
+            ),
+            weights: PinnedFile::new(
+                Self::WEIGHTS_FILE,
+                "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+                90_868_376,
+            ),
+            int8_weights: PinnedFile::new(Self::INT8_WEIGHTS_FILE, INT8_SHA256, INT8_BYTES),
             max_tokens: 256,
         }
     }
 
-    /// The weights file of a precision and the SHA-256 it must have.
-    pub fn weights(&self, precision: Precision) -> (&'static str, &str) {
+    /// The weights file of a precision.
+    pub fn weights(&self, precision: Precision) -> &PinnedFile {
         match precision {
-            Precision::F32 => (Self::WEIGHTS_FILE, &self.weights_sha256),
-            Precision::Int8 => (Self::INT8_WEIGHTS_FILE, &self.int8_weights_sha256),
+            Precision::F32 => &self.weights,
+            Precision::Int8 => &self.int8_weights,
         }
+    }
+
+    /// The three files a precision loads: config, tokenizer, weights.
+    pub fn files(&self, precision: Precision) -> [&PinnedFile; 3] {
+        [&self.config, &self.tokenizer, self.weights(precision)]
     }
 
     pub fn file_url(&self, file: &str) -> String {

@@ -99,7 +99,7 @@ pub fn embedder(batch_size: usize) -> Embedder {
 pub fn embedder_of(precision: Precision, batch_size: usize) -> Embedder {
     let options = EmbedOptions {
         batch_size,
-        expected_weights_sha256: Some(ModelSpec::default().weights(precision).1.to_string()),
+        expected_weights_sha256: Some(ModelSpec::default().weights(precision).sha256.clone()),
         precision: Some(precision),
         ..Default::default()
     };
