@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use valuation_core::dataset_ref::{normalize, DatasetRef, DatasetRefBuilder};
-use valuation_core::score::subscores::SEMANTIC_MATCH_LIMIT;
+use valuation_core::score::SEMANTIC_MATCH_LIMIT;
 
 fn main() {
     let n: usize = std::env::args()

@@ -8,21 +8,30 @@
 /// whole file would run unoptimised on the first file a worker values.
 pub(crate) const WHOLE_FILE_BLOCK: usize = 64 * 1024;
 
+// The public surface is what the CLI, the wasm bindings and the submit crate use: these four
+// modules (report types, model, dataset references, the kernels' self-check) and the re-exports
+// below. Everything else is an implementation detail that may change with any release.
+pub mod dataset_ref;
 pub mod embed;
-mod error_code;
-pub use error_code::ErrorCode;
 pub mod kernels;
+pub mod score;
+
+mod coherence;
+mod error_code;
+mod intake;
+mod pii;
+mod rng;
+mod structure;
+mod text;
+mod units;
+
+/// Not API: public only so the peer-agreement test can hold each heuristic to datatrove's own
+/// verdicts on the same documents (through the report they are mixed into sub-scores).
+#[doc(hidden)]
+pub mod heuristics;
 
 pub use embed::{EmbedError, ModelFiles, ModelSpec, PinnedFile, Precision};
 #[cfg(feature = "model")]
 pub use embed::{EmbedJob, EmbedOptions, Embedder, ModelInfo};
-pub mod coherence;
-pub mod dataset_ref;
-pub mod heuristics;
-pub mod intake;
-pub mod pii;
-mod rng;
-pub mod score;
-pub mod structure;
-pub mod text;
-pub mod units;
+pub use error_code::ErrorCode;
+pub use intake::{Encoding, FileKind, IntakeError};

@@ -8,7 +8,7 @@
 mod common;
 
 use valuation_core::dataset_ref::{simhash, BandIndex, DatasetRefBuilder, Query, Sketch};
-use valuation_core::score::{self, subscores::SEMANTIC_MATCH_LIMIT, ScoreOptions};
+use valuation_core::score::{self, ScoreOptions, SEMANTIC_MATCH_LIMIT};
 use valuation_core::{Embedder, Precision};
 
 fn mean(v: &[Vec<f32>]) -> Vec<f32> {

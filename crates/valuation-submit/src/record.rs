@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use valuation_core::intake::FileKind;
 use valuation_core::score::{Report, SubscoreKind, Subscores};
+use valuation_core::FileKind;
 
 use crate::error_code::SubmitErrorCode;
 use crate::validate;

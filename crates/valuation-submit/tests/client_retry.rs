@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use valuation_core::intake::FileKind;
+use valuation_core::FileKind;
 use valuation_submit::*;
 use valuation_submit_testing::block_on;
 

@@ -17,7 +17,7 @@ extern "C" {
 fn pick_relaxed_dot_once() {
     static PICKED: std::sync::Once = std::sync::Once::new();
     PICKED.call_once(|| {
-        valuation_core::kernels::gemm_i8::pick_relaxed_dot();
+        valuation_core::kernels::pick_relaxed_dot();
     });
 }
 
@@ -25,7 +25,7 @@ fn pick_relaxed_dot_once() {
 /// valuation-core's `RelaxedDot`); `undefined` in the simd128 build. For benchmarks.
 #[wasm_bindgen(js_name = relaxedDotChoice)]
 pub fn relaxed_dot_choice() -> Option<String> {
-    use valuation_core::kernels::gemm_i8::{relaxed_dot, RelaxedDot};
+    use valuation_core::kernels::{relaxed_dot, RelaxedDot};
     cfg!(feature = "relaxed-simd").then(|| {
         match relaxed_dot() {
             RelaxedDot::Fused => "fused",

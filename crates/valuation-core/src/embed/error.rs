@@ -7,6 +7,7 @@ use crate::ErrorCode;
 /// Each variant has a stable [`EmbedError::code`] so JS callers and scripts can branch on it
 /// without parsing messages.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EmbedError {
     #[error("config.json is not a usable BERT config: {0}")]
     InvalidConfig(String),

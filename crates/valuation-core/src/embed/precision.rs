@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+// Exhaustive on purpose: every loader (CLI, Node, browser) matches on it to pick a weights file,
+// and a new precision must fail to compile there rather than reach a `_` arm.
 pub enum Precision {
     /// f32 weights and arithmetic: sentence-transformers' vectors (cosine ≥ 0.9999).
     F32,

@@ -11,6 +11,7 @@ use crate::WHOLE_FILE_BLOCK as BLOCK;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Encoding {
     Utf8,
     Utf8Bom,

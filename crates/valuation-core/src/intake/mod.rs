@@ -15,6 +15,8 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+// Exhaustive on purpose: the submit crate's `DetectedType` and the database's CHECK list the same
+// kinds, and a new kind must fail to compile there rather than reach a `_` arm.
 pub enum FileKind {
     Text,
     Markdown,
@@ -33,6 +35,7 @@ impl FileKind {
 /// Why a file cannot be valued at all. Its stable code is [`IntakeError::code`] (no serde form:
 /// it reaches JS and the CLI only as a code and a message).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IntakeError {
     #[error("the file is empty")]
     Empty,

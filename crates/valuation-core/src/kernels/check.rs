@@ -1,6 +1,7 @@
-//! Every fast kernel against its plain reference on odd and real shapes, bit for bit. Run by the
-//! native unit tests and, through valuation-wasm's browser tests, by the wasm simd128 build in
-//! Chromium, where the SIMD paths are the ones compiled in.
+//! Every fast kernel against its plain reference on odd and real shapes, bit for bit: the
+//! encoder's, and the whole-file pass's SIMD loops (the PII prefilter's key-byte runs, the unit
+//! normaliser). Run by the native unit tests and, through valuation-wasm's browser tests, by both
+//! wasm builds in Chromium, where the SIMD paths are the ones compiled in.
 
 use super::attention::{self, AttentionScratch};
 use super::gemm_f32::{self, PackedF32};
@@ -168,7 +169,9 @@ pub fn all() -> Result<(), String> {
     }
     quantize()?;
     attention()?;
-    gelu()
+    gelu()?;
+    crate::pii::check_key_runs()?;
+    crate::units::check_normalizer()
 }
 
 #[cfg(test)]

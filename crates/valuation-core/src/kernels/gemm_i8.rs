@@ -75,10 +75,6 @@ impl PackedI8 {
         }
     }
 
-    pub fn n(&self) -> usize {
-        self.n
-    }
-
     pub fn k(&self) -> usize {
         self.k
     }

@@ -177,23 +177,6 @@ fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     v128_bitselect(x, v, f32x4_ne(x, x))
 }
 
-/// Σ a·b over equal-length slices in a fixed order: four interleaved lanes, then (l0+l1)+(l2+l3).
-#[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0f32; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for l in 0..4 {
-            lanes[l] += x[l] * y[l];
-        }
-    }
-    for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
-        lanes[l] += x * y;
-    }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
-}
-
 /// Σ x in the same fixed lane order as [`dot`].
 #[inline]
 pub fn sum(x: &[f32]) -> f32 {
@@ -349,6 +332,6 @@ mod tests {
         let mut row = [1.0, 2.0, 3.0, 4.0, 5.0];
         layer_norm(&mut row, &[1.0; 5], &[0.0; 5], 1e-12);
         assert!(sum(&row).abs() < 1e-6);
-        assert!((dot(&row, &row) / 5.0 - 1.0).abs() < 1e-5);
+        assert!((row.iter().map(|x| x * x).sum::<f32>() / 5.0 - 1.0).abs() < 1e-5);
     }
 }

@@ -7,12 +7,18 @@
 //! tests compare against bit for bit on odd shapes. No fused multiply-add anywhere: FMA rounds
 //! once where mul + add rounds twice, so CPUs with and without it would disagree.
 
-pub mod attention;
+// Without the `model` feature (the ts-rs type generation builds so) the encoder that calls these
+// is not compiled and only the self-check uses them.
+#![cfg_attr(not(feature = "model"), allow(dead_code))]
+
+pub(crate) mod attention;
 pub mod check;
-pub mod gemm_f32;
-pub mod gemm_i8;
-pub mod math;
-pub mod quantize_rows;
+pub(crate) mod gemm_f32;
+pub(crate) mod gemm_i8;
+pub(crate) mod math;
+pub(crate) mod quantize_rows;
+
+pub use gemm_i8::{pick_relaxed_dot, relaxed_dot, RelaxedDot};
 
 /// Which instruction set the kernels of this build use, for benchmarks and reports.
 pub const fn variant() -> &'static str {

@@ -27,7 +27,6 @@ pub struct QuantRows {
 }
 
 pub const K_BLOCK: usize = 16;
-pub const U8_MAX: u8 = 255;
 pub const U7_MAX: u8 = 127;
 
 impl QuantRows {
@@ -191,6 +190,8 @@ unsafe fn quantize16(row: &[f32], out: &mut [u8], inv: f32, bias: f32, q_max: f3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const U8_MAX: u8 = 255;
 
     #[test]
     fn values_come_back_within_half_a_step() {

@@ -2,16 +2,17 @@
 //! weights and caps (`finish`). Split in two so a host can run the model itself (e.g. in a
 //! worker, with progress) between the two halves.
 
-pub mod analyze;
-pub mod combine;
-pub mod ramp;
-pub mod report;
-pub mod staged;
-pub mod subscores;
+mod analyze;
+mod combine;
+mod ramp;
+mod report;
+mod staged;
+mod subscores;
 
 pub use analyze::Analysis;
 pub use report::*;
 pub use staged::Staged;
+pub use subscores::SEMANTIC_MATCH_LIMIT;
 
 use crate::dataset_ref::DatasetRef;
 use crate::embed::EmbedError;
@@ -50,6 +51,7 @@ impl Default for ScoreOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScoreError {
     #[error(transparent)]
     Intake(#[from] IntakeError),

@@ -9,8 +9,8 @@ mod normalize;
 mod prose;
 
 pub use distinct::DistinctHashes;
-pub use normalize::{check_normalizer, normalize_unit, Normalizer};
-pub use prose::{prose_units, ProseUnit};
+pub use normalize::{check_normalizer, Normalizer};
+pub use prose::prose_units;
 
 use std::collections::{BinaryHeap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -122,6 +122,7 @@ pub fn truncate_chars(s: &mut String, max: usize) {
 
 #[cfg(test)]
 mod tests {
+    use super::normalize::normalize_unit;
     use super::*;
 
     #[test]

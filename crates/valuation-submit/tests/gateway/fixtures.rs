@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use valuation_core::intake::FileKind;
+use valuation_core::FileKind;
 use valuation_submit::{ContributionRecord, Method, RecordParts, Request, RetryPolicy};
 use valuation_submit_testing::{HttpTransport, NativeClient};
 
