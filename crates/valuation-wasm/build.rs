@@ -16,11 +16,17 @@ fn main() {
     let model = std::env::var_os("VALUATION_MODEL_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
+            // The CLI's and scripts/env.sh's rule: $VALUATION_CACHE, else the XDG cache.
             std::env::var_os("VALUATION_CACHE")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| {
-                    PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                        .join(".cache/dataunion-valuation")
+                    std::env::var_os("XDG_CACHE_HOME")
+                        .map(PathBuf::from)
+                        .unwrap_or_else(|| {
+                            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                                .join(".cache")
+                        })
+                        .join("dataunion-valuation")
                 })
                 .join("models/all-MiniLM-L6-v2")
         });

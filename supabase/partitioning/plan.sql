@@ -12,8 +12,8 @@
 -- Cost: one transaction holding an ACCESS EXCLUSIVE lock on data_contributions while the rows are
 -- copied (submits wait; at ~1e6 rows expect seconds, at 1e8 do a batched copy instead, see the README).
 -- Applying it twice fails at the guard below without changing anything.
--- Keep in step with the migrations: the policies (step 5) and triggers (step 6) are written out
--- here; the test compares them (and grants, constraints) before and after.
+-- Nothing of the table's definition is restated here: columns, constraints, grants, policies and
+-- triggers are copied from the old table; the test compares them before and after.
 
 begin;
 
@@ -90,54 +90,69 @@ begin
   end if;
 end $$;
 
--- 5. Privileges and RLS on the parent: the same as 20261126000002_data_contributions.sql.
-revoke all on public.data_contributions from anon, authenticated;
-grant select on public.data_contributions to authenticated;
-grant insert (dataset_id, contributor_id, content_sha256, byte_size, detected_type,
-              quality_score, sub_scores, flags, model_id, scorer_version)
-  on public.data_contributions to authenticated;
+-- 5. Privileges, RLS, policies and triggers on the parent: copied from the table moved aside, so
+--    they cannot drift from the migrations (the test compares them before and after). The
+--    triggers come only now, after the copy: the copied rows are already queued, claimed and
+--    counted, and the operator's copy must not be rate limited or re-claimed row by row. Statement
+--    triggers with transition tables are allowed on a partitioned table; row triggers are cloned
+--    to each partition.
+do $$
+declare
+  old constant regclass := 'public.data_contributions_unpartitioned';
+  new constant regclass := 'public.data_contributions';
+  r record;
+begin
+  -- The new table's ACL is what Supabase's default privileges gave it: clear it, then grant
+  -- exactly the old table's, table-wide and per column (the client's INSERT is per column).
+  for r in select distinct coalesce(g.rolname, 'public') as role
+           from pg_class c, aclexplode(c.relacl) a left join pg_roles g on g.oid = a.grantee
+           where c.oid = new and a.grantee <> c.relowner loop
+    execute format('revoke all on %s from %s', new, case when r.role = 'public' then 'public' else quote_ident(r.role) end);
+  end loop;
+  for r in select a.privilege_type as priv, coalesce(quote_ident(g.rolname), 'public') as role
+           from pg_class c, aclexplode(c.relacl) a left join pg_roles g on g.oid = a.grantee
+           where c.oid = old and a.grantee <> c.relowner loop
+    execute format('grant %s on %s to %s', r.priv, new, r.role);
+  end loop;
+  for r in select a.privilege_type as priv, coalesce(quote_ident(g.rolname), 'public') as role,
+                  string_agg(quote_ident(att.attname), ', ' order by att.attnum) as columns
+           from pg_attribute att, aclexplode(att.attacl) a left join pg_roles g on g.oid = a.grantee
+           where att.attrelid = old and att.attnum > 0 and not att.attisdropped
+           group by 1, 2 loop
+    execute format('grant %s (%s) on %s to %s', r.priv, r.columns, new, r.role);
+  end loop;
 
-alter table public.data_contributions enable row level security;
+  if (select relrowsecurity from pg_class where oid = old) then
+    execute format('alter table %s enable row level security', new);
+  end if;
+  if (select relforcerowsecurity from pg_class where oid = old) then
+    execute format('alter table %s force row level security', new);
+  end if;
+  -- pg_policies deparses the expressions, qualifying the table's own columns by the old name
+  -- where a subquery needs it (data_contributions_unpartitioned.dataset_id): renamed back.
+  for r in select policyname, permissive, cmd, roles,
+                  regexp_replace(qual, '\mdata_contributions_unpartitioned\.', 'data_contributions.', 'g') as qual,
+                  regexp_replace(with_check, '\mdata_contributions_unpartitioned\.', 'data_contributions.', 'g') as with_check
+           from pg_policies
+           where schemaname = 'public' and tablename = 'data_contributions_unpartitioned' loop
+    execute format('create policy %I on %s as %s for %s to %s%s%s',
+      r.policyname, new, r.permissive, r.cmd,
+      (select string_agg(case when role = 'public' then 'public' else quote_ident(role) end, ', ')
+       from unnest(r.roles) as role),
+      coalesce(' using (' || r.qual || ')', ''),
+      coalesce(' with check (' || r.with_check || ')', ''));
+  end loop;
 
-create policy "contributions: insert own" on public.data_contributions
-  for insert to authenticated with check (
-    contributor_id = (select auth.uid())
-    and not exists (
-      select 1 from public.datasets d
-      where d.id = dataset_id and d.access = 'invite'
-        and not exists (select 1 from public.dataset_members m
-                        where m.dataset_id = d.id and m.contributor_id = (select auth.uid()))));
-create policy "contributions: read own" on public.data_contributions
-  for select to authenticated using (contributor_id = (select auth.uid()));
+  for r in select pg_get_triggerdef(oid) as def from pg_trigger
+           where tgrelid = old and not tgisinternal order by tgname loop
+    execute regexp_replace(r.def, ' ON (public\.)?data_contributions_unpartitioned ', format(' ON %s ', new));
+  end loop;
+end $$;
 
--- 6. The triggers of 20261126000003/4 (quality queue, content claims, rate limit and quota), only
---    now, after the copy: the copied rows are already queued, claimed and counted, and the
---    operator's copy must not be rate limited or re-claimed row by row. Statement triggers with
---    transition tables are allowed on a partitioned table; row triggers are cloned to each partition.
-create trigger data_contributions_quality_queue_insert
-  after insert on public.data_contributions
-  referencing new table as new_rows
-  for each statement execute function public.queue_dataset_quality();
-create trigger data_contributions_quality_queue_delete
-  after delete on public.data_contributions
-  referencing old table as old_rows
-  for each statement execute function public.queue_dataset_quality();
-create trigger data_contributions_claim_content
-  after insert on public.data_contributions
-  for each row execute function public.claim_contribution_content();
-create trigger data_contributions_release_content
-  after delete on public.data_contributions
-  referencing old table as old_rows
-  for each statement execute function public.release_contribution_content();
-create trigger data_contributions_limits
-  after insert on public.data_contributions
-  referencing new table as new_rows
-  for each statement execute function public.enforce_contribution_limits();
-
--- 7. The old table goes (its policies, grants and triggers with it).
+-- 6. The old table goes (its policies, grants and triggers with it).
 drop table public.data_contributions_unpartitioned;
 
--- 8. PostgREST reloads its schema cache (Supabase also does this by itself after DDL).
+-- 7. PostgREST reloads its schema cache (Supabase also does this by itself after DDL).
 notify pgrst, 'reload schema';
 
 commit;

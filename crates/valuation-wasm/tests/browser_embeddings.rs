@@ -11,13 +11,12 @@ use wasm_bindgen_test::*;
 // long embeddings.
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const CONFIG: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/config.json"));
-const TOKENIZER: &[u8] =
-    include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
-const WEIGHTS: &[u8] = include_bytes!(concat!(
-    env!("VALUATION_TEST_MODEL_DIR"),
-    "/model.safetensors"
-));
+#[macro_use]
+mod common;
+use common::{CONFIG, TOKENIZER};
+
+/// The f32 weights: these tests compare vectors with sentence-transformers'.
+const WEIGHTS: &[u8] = model_file!("model.safetensors");
 const CORPUS: &str = include_str!(concat!(
     env!("VALUATION_TEST_SHARED_DIR"),
     "/fixtures/minilm/corpus.txt"

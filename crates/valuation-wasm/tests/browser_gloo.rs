@@ -15,20 +15,12 @@ use valuation_wasm::gloo::{ValuationInput, ValuationOutput, ValuationWorker};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const CONFIG: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/config.json"));
-const TOKENIZER: &[u8] =
-    include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
-// The int8 file `valuation quantize` wrote beside the f32 weights (scripts/test.sh): the
-// precision the CLI scores with by default.
-const WEIGHTS: &[u8] = include_bytes!(concat!(
-    env!("VALUATION_TEST_MODEL_DIR"),
-    "/model.int8.safetensors"
-));
-const SPEECH: &[u8] = include_bytes!("../../../tests/data/score/speech.txt");
-const NATIVE: &str = include_str!(concat!(env!("OUT_DIR"), "/native-report-speech.txt.json"));
-/// Must match the `--domain` scripts/test.sh passes to `valuation score`.
-const DOMAIN: &str =
-    "The government of the United States: Congress, the economy and public policy.";
+#[macro_use]
+mod common;
+use common::{CONFIG, DOMAIN, INT8_WEIGHTS as WEIGHTS, TOKENIZER};
+
+const SPEECH: &[u8] = score_data!("speech.txt");
+const NATIVE: &str = native_report!("speech.txt");
 
 #[wasm_bindgen]
 extern "C" {

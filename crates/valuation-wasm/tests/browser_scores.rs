@@ -9,42 +9,21 @@ use valuation_wasm::JsEmbedder;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const CONFIG: &[u8] = include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/config.json"));
-const TOKENIZER: &[u8] =
-    include_bytes!(concat!(env!("VALUATION_TEST_MODEL_DIR"), "/tokenizer.json"));
-// The int8 file `valuation quantize` wrote beside the f32 weights (scripts/test.sh): the
-// precision the CLI scores with by default.
-const WEIGHTS: &[u8] = include_bytes!(concat!(
-    env!("VALUATION_TEST_MODEL_DIR"),
-    "/model.int8.safetensors"
-));
+#[macro_use]
+mod common;
+use common::{CONFIG, DOMAIN, INT8_WEIGHTS as WEIGHTS, TOKENIZER};
 
-/// Must match the `--domain` scripts/test.sh passes to `valuation score`.
-const DOMAIN: &str =
-    "The government of the United States: Congress, the economy and public policy.";
+/// A file of tests/data/score and the native CLI's report of it.
+macro_rules! case {
+    ($name:literal) => {
+        ($name, score_data!($name), native_report!($name))
+    };
+}
 
 const FILES: [(&str, &[u8], &str); 3] = [
-    (
-        "speech.txt",
-        include_bytes!("../../../tests/data/score/speech.txt"),
-        include_str!(concat!(env!("OUT_DIR"), "/native-report-speech.txt.json")),
-    ),
-    (
-        "documents.csv",
-        include_bytes!("../../../tests/data/score/documents.csv"),
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/native-report-documents.csv.json"
-        )),
-    ),
-    (
-        "documents.jsonl",
-        include_bytes!("../../../tests/data/score/documents.jsonl"),
-        include_str!(concat!(
-            env!("OUT_DIR"),
-            "/native-report-documents.jsonl.json"
-        )),
-    ),
+    case!("speech.txt"),
+    case!("documents.csv"),
+    case!("documents.jsonl"),
 ];
 
 fn options() -> JsValue {

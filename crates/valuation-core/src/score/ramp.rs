@@ -16,6 +16,37 @@ pub fn below(x: f64, t: f64) -> f64 {
     down(x, t / 2.0, 1.5 * t)
 }
 
+/// How one rule turns its measurement into a 0–1 share: a rule is written once as its name,
+/// limit, measurement and ramp, so the measurement is not restated for the ramp.
+#[derive(Debug, Clone, Copy)]
+pub enum Ramp {
+    /// `Up(bad, good)`, [`up`]: 0 at or below `bad`, 1 at or above `good`.
+    Up(f64, f64),
+    /// `Down(good, bad)`, [`down`]: 1 at or below `good`, 0 at or above `bad`.
+    Down(f64, f64),
+    /// [`below`] a peer maximum.
+    Below(f64),
+    /// A yes/no measurement (1 or 0): this share when it is 1, else 1.
+    IfSet(f64),
+}
+
+impl Ramp {
+    pub fn share(self, x: f64) -> f64 {
+        match self {
+            Ramp::Up(bad, good) => up(x, bad, good),
+            Ramp::Down(good, bad) => down(x, good, bad),
+            Ramp::Below(t) => below(x, t),
+            Ramp::IfSet(when_set) => {
+                if x == 0.0 {
+                    1.0
+                } else {
+                    when_set
+                }
+            }
+        }
+    }
+}
+
 /// Rounds to `1e-4`, the precision reports carry: equal inputs give equal JSON on every platform.
 pub fn q4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4

@@ -2,7 +2,10 @@
 //! its worst rule, and every rule's value, limit and contribution goes into the report.
 
 use super::analyze::{ProseMeasures, TableMeasures};
-use super::ramp::{below, down, pct, q4, up};
+use super::ramp::{
+    pct, q4, Ramp,
+    Ramp::{Below, Down, IfSet, Up},
+};
 use super::report::*;
 use crate::dataset_ref::{passes_sample, DatasetRef, Query};
 use crate::heuristics::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr};
@@ -14,6 +17,21 @@ pub fn threshold(name: &str, limit: f64, value: f64, share: f64) -> Threshold {
         value: q4(value),
         score: pct(share),
     }
+}
+
+/// A rule: its measurement through its ramp.
+fn rule(name: &str, limit: f64, value: f64, ramp: Ramp) -> Threshold {
+    threshold(name, limit, value, ramp.share(value))
+}
+
+/// A peer's maximum `t` as a rule whose limit is `t` itself.
+fn peer_max(name: &str, t: f64, value: f64) -> Threshold {
+    rule(name, t, value, Below(t))
+}
+
+/// A yes/no rule (limit 0): `when_set` of the points when the thing was found.
+fn flag(name: &str, set: bool, when_set: f64) -> Threshold {
+    rule(name, 0.0, f64::from(u8::from(set)), IfSet(when_set))
 }
 
 fn worst(rules: &[Threshold]) -> u8 {
@@ -33,107 +51,97 @@ fn sub<D>(score: u8, measurements: D, thresholds: Vec<Threshold>) -> Sub<D> {
 pub fn quality(p: &ProseMeasures) -> Sub<Quality> {
     let g = &p.gopher;
     let gopher = vec![
-        threshold(
+        rule(
             "gopher.min_words",
             gq::MIN_WORDS as f64,
             g.words as f64,
-            up(g.words as f64, 25.0, 75.0),
+            Up(25.0, 75.0),
         ),
-        threshold(
+        rule(
             "gopher.min_mean_word_length",
             gq::MIN_MEAN_WORD_LEN,
             g.mean_word_length,
-            up(g.mean_word_length, 2.0, 4.0),
+            Up(2.0, 4.0),
         ),
-        threshold(
+        rule(
             "gopher.max_mean_word_length",
             gq::MAX_MEAN_WORD_LEN,
             g.mean_word_length,
-            down(g.mean_word_length, 8.0, 12.0),
+            Down(8.0, 12.0),
         ),
-        threshold(
+        rule(
             "gopher.max_hash_per_word",
             gq::MAX_SYMBOL_WORD_RATIO,
             g.hash_per_word,
-            below(g.hash_per_word, 0.1),
+            Below(0.1),
         ),
-        threshold(
+        rule(
             "gopher.max_ellipsis_per_word",
             gq::MAX_SYMBOL_WORD_RATIO,
             g.ellipsis_per_word,
-            below(g.ellipsis_per_word, 0.1),
+            Below(0.1),
         ),
-        threshold(
+        rule(
             "gopher.max_bullet_lines",
             gq::MAX_BULLET_LINES,
             g.bullet_lines,
-            down(g.bullet_lines, 0.8, 1.0),
+            Down(0.8, 1.0),
         ),
-        threshold(
+        rule(
             "gopher.max_ellipsis_lines",
             gq::MAX_ELLIPSIS_LINES,
             g.ellipsis_lines,
-            below(g.ellipsis_lines, 0.3),
+            Below(0.3),
         ),
-        threshold(
+        rule(
             "gopher.min_alpha_words",
             gq::MIN_ALPHA_WORDS,
             g.alpha_words,
-            up(g.alpha_words, 0.7, 0.9),
+            Up(0.7, 0.9),
         ),
-        threshold(
+        rule(
             "gopher.min_stop_words",
             gq::MIN_STOP_WORDS as f64,
             g.stop_words_present as f64,
-            up(g.stop_words_present as f64, 1.0, 3.0),
+            Up(1.0, 3.0),
         ),
     ];
     let c = &p.c4;
     let c4_rules = vec![
-        threshold(
+        rule(
             "c4.min_sentences",
             c4::MIN_SENTENCES as f64,
             c.sentences as f64,
-            up(c.sentences as f64, 2.5, 7.5),
+            Up(2.5, 7.5),
         ),
-        threshold(
-            "c4.no_lorem_ipsum",
-            0.0,
-            f64::from(u8::from(c.lorem_ipsum)),
-            if c.lorem_ipsum { 0.0 } else { 1.0 },
-        ),
-        threshold(
-            "c4.no_curly_bracket",
-            0.0,
-            f64::from(u8::from(c.curly_bracket)),
-            if c.curly_bracket { 0.5 } else { 1.0 },
-        ),
+        flag("c4.no_lorem_ipsum", c.lorem_ipsum, 0.0),
+        flag("c4.no_curly_bracket", c.curly_bracket, 0.5),
     ];
     let f = &p.fineweb;
     let fineweb_rules = vec![
-        threshold(
+        rule(
             "fineweb.min_punctuated_lines",
             fineweb::MIN_PUNCTUATED_LINES,
             f.punctuated_lines,
-            up(f.punctuated_lines, 0.06, 0.18),
+            Up(0.06, 0.18),
         ),
-        threshold(
+        rule(
             "fineweb.max_short_lines",
             fineweb::MAX_SHORT_LINES,
             f.short_lines,
-            down(f.short_lines, 0.5, 0.84),
+            Down(0.5, 0.84),
         ),
-        threshold(
+        rule(
             "fineweb.max_dup_line_chars",
             fineweb::MAX_DUP_LINE_CHARS,
             f.dup_line_chars,
-            below(f.dup_line_chars, 0.01),
+            Below(0.01),
         ),
-        threshold(
+        rule(
             "fineweb.max_newlines_per_word",
             fineweb::MAX_NEWLINES_PER_WORD,
             f.newlines_per_word,
-            below(f.newlines_per_word, 0.3),
+            Below(0.3),
         ),
     ];
     let mean = (u32::from(worst(&gopher))
@@ -185,52 +193,37 @@ pub fn repetition(prose: Option<&ProseMeasures>, units: u64, duplicates: u64) ->
     } else {
         duplicates as f64 / units as f64
     };
-    let mut rules = vec![threshold(
-        "duplicate_units",
-        0.3,
-        dup_units,
-        down(dup_units, 0.02, 0.5),
-    )];
+    let mut rules = vec![rule("duplicate_units", 0.3, dup_units, Down(0.02, 0.5))];
     let gopher = prose.map(|p| {
         let r = &p.repetition;
-        rules.push(threshold(
-            "gopher.dup_lines",
-            gr::MAX_DUP_LINES,
-            r.dup_lines,
-            below(r.dup_lines, gr::MAX_DUP_LINES),
-        ));
-        rules.push(threshold(
+        rules.push(peer_max("gopher.dup_lines", gr::MAX_DUP_LINES, r.dup_lines));
+        rules.push(peer_max(
             "gopher.dup_paragraphs",
             gr::MAX_DUP_PARAGRAPHS,
             r.dup_paragraphs,
-            below(r.dup_paragraphs, gr::MAX_DUP_PARAGRAPHS),
         ));
-        rules.push(threshold(
+        rules.push(peer_max(
             "gopher.dup_line_chars",
             gr::MAX_DUP_LINE_CHARS,
             r.dup_line_chars,
-            below(r.dup_line_chars, gr::MAX_DUP_LINE_CHARS),
         ));
-        rules.push(threshold(
+        rules.push(peer_max(
             "gopher.dup_paragraph_chars",
             gr::MAX_DUP_PARAGRAPH_CHARS,
             r.dup_paragraph_chars,
-            below(r.dup_paragraph_chars, gr::MAX_DUP_PARAGRAPH_CHARS),
         ));
         for (i, (n, t)) in gr::TOP_NGRAMS.iter().enumerate() {
-            rules.push(threshold(
+            rules.push(peer_max(
                 &format!("gopher.top_{n}_gram_chars"),
                 *t,
                 r.top_ngram_chars[i],
-                below(r.top_ngram_chars[i], *t),
             ));
         }
         for (i, (n, t)) in gr::DUP_NGRAMS.iter().enumerate() {
-            rules.push(threshold(
+            rules.push(peer_max(
                 &format!("gopher.dup_{n}_gram_chars"),
                 *t,
                 r.dup_ngram_chars[i],
-                below(r.dup_ngram_chars[i], *t),
             ));
         }
         gr::GopherRepetition {
@@ -262,11 +255,11 @@ pub fn coherence(p: &ProseMeasures) -> Option<Sub<CoherenceDetail>> {
         return None;
     }
     let v = c.determiner_then_function_word;
-    let rules = vec![threshold(
+    let rules = vec![rule(
         "determiner_then_function_word",
         (COHERENCE_GOOD + COHERENCE_BAD) / 2.0,
         v,
-        down(v, COHERENCE_GOOD, COHERENCE_BAD),
+        Down(COHERENCE_GOOD, COHERENCE_BAD),
     )];
     Some(sub(
         worst(&rules),
@@ -281,36 +274,16 @@ pub fn coherence(p: &ProseMeasures) -> Option<Sub<CoherenceDetail>> {
 pub fn structure(t: &TableMeasures) -> Sub<crate::structure::Structure> {
     let s = &t.structure;
     let rules = vec![
-        threshold("parse_rate", 0.9, s.parse_rate, up(s.parse_rate, 0.8, 1.0)),
-        threshold(
-            "type_consistency",
-            0.85,
-            s.type_consistency,
-            up(s.type_consistency, 0.7, 1.0),
-        ),
-        threshold(
-            "missing_cells",
-            0.2,
-            s.missing_cells,
-            down(s.missing_cells, 0.02, 0.4),
-        ),
-        threshold(
-            "constant_columns",
-            0.3,
-            s.constant_columns,
-            down(s.constant_columns, 0.1, 0.5),
-        ),
-        threshold(
-            "duplicate_rows",
-            0.1,
-            s.duplicate_rows,
-            down(s.duplicate_rows, 0.0, 0.3),
-        ),
-        threshold(
+        rule("parse_rate", 0.9, s.parse_rate, Up(0.8, 1.0)),
+        rule("type_consistency", 0.85, s.type_consistency, Up(0.7, 1.0)),
+        rule("missing_cells", 0.2, s.missing_cells, Down(0.02, 0.4)),
+        rule("constant_columns", 0.3, s.constant_columns, Down(0.1, 0.5)),
+        rule("duplicate_rows", 0.1, s.duplicate_rows, Down(0.0, 0.3)),
+        rule(
             "label_balance",
             0.1,
             s.label_balance.unwrap_or(1.0),
-            up(s.label_balance.unwrap_or(1.0), 0.05, 0.3),
+            Up(0.05, 0.3),
         ),
     ];
     let weights = [0.3, 0.15, 0.25, 0.1, 0.1, 0.1];
@@ -401,19 +374,9 @@ pub fn diversity(units: &[Vec<f32>], prose: bool) -> Option<Sub<Diversity>> {
     }
     let near_share = near.iter().filter(|x| **x).count() as f64 / n as f64;
     let mean = sum / pairs as f64;
-    let mut rules = vec![threshold(
-        "near_duplicates",
-        0.3,
-        near_share,
-        down(near_share, 0.05, 0.6),
-    )];
+    let mut rules = vec![rule("near_duplicates", 0.3, near_share, Down(0.05, 0.6))];
     if prose {
-        rules.push(threshold(
-            "mean_pairwise_cosine",
-            0.7,
-            mean,
-            down(mean, 0.5, 0.9),
-        ));
+        rules.push(rule("mean_pairwise_cosine", 0.7, mean, Down(0.5, 0.9)));
     }
     Some(sub(
         worst(&rules),
@@ -466,15 +429,10 @@ pub fn novelty(
             f64::from(u8::from(exact)),
             if exact { 0.0 } else { 1.0 },
         ),
-        threshold(
-            "known_units",
-            0.5,
-            known_share,
-            down(known_share, 0.05, 0.8),
-        ),
+        rule("known_units", 0.5, known_share, Down(0.05, 0.8)),
     ];
     if let Some(s) = semantic {
-        rules.push(threshold("semantic_duplicates", 0.6, s, down(s, 0.2, 1.0)));
+        rules.push(rule("semantic_duplicates", 0.6, s, Down(0.2, 1.0)));
     }
     let measurements = Novelty {
         exact_file_match: exact,
@@ -509,11 +467,11 @@ pub fn relevance(
     best.sort_by(f64::total_cmp);
     let median = best[best.len() / 2];
     let low = best[best.len() / 4];
-    let rules = vec![threshold(
+    let rules = vec![rule(
         "median_cosine",
         OFF_TOPIC_COSINE,
         median,
-        up(median, RELEVANCE_BAD, RELEVANCE_GOOD),
+        Up(RELEVANCE_BAD, RELEVANCE_GOOD),
     )];
     Some(sub(
         worst(&rules),
