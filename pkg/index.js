@@ -1,3 +1,4 @@
+// @ts-check
 // The browser entry: createValuator() runs valuations in module Web Workers, so the page stays
 // responsive; createSubmitter() records valued files in Supabase through an IndexedDB outbox.
 // Importing this file does nothing (safe during server rendering); workers start when a
@@ -14,6 +15,9 @@ export { SubmitError, ValuationError } from './errors.js';
 export { ERROR_CODES } from './error-codes.js';
 export { DEFAULT_MODEL, clearModelCache, listModelCache } from './model.js';
 
+/** @import { ModelSource, Submitter as SubmitterApi, SubmitterOptions, Valuator, ValuatorOptions } from './index.js' */
+
+/** @returns {Worker} */
 function spawnDefaultWorker() {
   // A submitter starts its worker on first use: used during server rendering, it fails here.
   if (typeof Worker === 'undefined') {
@@ -23,7 +27,10 @@ function spawnDefaultWorker() {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
-/** A relative base URL means relative to the page, not to the worker script. */
+/**
+ * A relative base URL means relative to the page, not to the worker script.
+ * @param {ModelSource} model
+ */
 function resolveBaseUrl(model) {
   if (model.baseUrl !== undefined && typeof location !== 'undefined') model.baseUrl = new URL(model.baseUrl, location.href).href;
   return model;
@@ -31,6 +38,8 @@ function resolveBaseUrl(model) {
 
 /**
  * Starts the workers and the model download. See index.d.ts for the options.
+ * @param {ValuatorOptions} [options]
+ * @returns {Valuator}
  */
 export function createValuator(options = {}) {
   if (!options.createWorker && typeof Worker === 'undefined') {
@@ -59,6 +68,8 @@ export function createValuator(options = {}) {
 /**
  * Records valued files in Supabase (metadata only), through an outbox that survives reloads.
  * See index.d.ts for the options.
+ * @param {SubmitterOptions} options
+ * @returns {SubmitterApi}
  */
 export function createSubmitter(options = {}) {
   const submitter = new Submitter(new WorkerBackend(options.createWorker ?? spawnDefaultWorker), options);
