@@ -3,7 +3,14 @@
 // failures are its subclass SubmitError, which also says whether trying later can help.
 // Errors cross the worker boundary as plain objects and are rebuilt here.
 
-/** @import { ValuationErrorCode, SubmitErrorCode } from './index.js' */
+import { ERROR_CODES as GENERATED_ERROR_CODES } from './error-codes.js';
+
+/** @import { ValuationErrorCode, ErrorCode, SubmitErrorCode } from './api.js' */
+
+// The cast: error-codes.js (plain JS) and the ErrorCode union are generated from the same Rust
+// ErrorCode::ALL (tests/pkg/error-codes.test.mjs checks that they agree).
+/** Every `ErrorCode`, e.g. to map codes to messages of your own. */
+export const ERROR_CODES = /** @type {readonly ErrorCode[]} */ (GENERATED_ERROR_CODES);
 
 /** Every error the package raises. A cancelled valuation rejects with `name: "AbortError"`,
  * `code: "aborted"`. */

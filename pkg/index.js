@@ -12,10 +12,10 @@ import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
-export { ERROR_CODES } from './error-codes.js';
+export { ERROR_CODES } from './errors.js';
 export { DEFAULT_MODEL, clearModelCache, listModelCache } from './model.js';
 
-/** @import { ModelSource, Submitter as SubmitterApi, SubmitterOptions, Valuator, ValuatorOptions } from './index.js' */
+/** @import { ModelSource, Submitter as SubmitterApi, SubmitterOptions, Valuator, ValuatorOptions } from './api.js' */
 
 /** @returns {Worker} */
 function spawnDefaultWorker() {
@@ -37,7 +37,7 @@ function resolveBaseUrl(model) {
 }
 
 /**
- * Starts the workers and the model download. See index.d.ts for the options.
+ * Starts the workers and the model download.
  * @param {ValuatorOptions} [options]
  * @returns {Valuator}
  */
@@ -67,7 +67,13 @@ export function createValuator(options = {}) {
 
 /**
  * Records valued files in Supabase (metadata only), through an outbox that survives reloads.
- * See index.d.ts for the options.
+ * @overload
+ * @param {SubmitterOptions} options
+ * @returns {SubmitterApi}
+ */
+// The overload keeps `options` required in the declarations; the `{}` default stays, so a call
+// without options still fails with invalid_config, as before.
+/**
  * @param {SubmitterOptions} options
  * @returns {SubmitterApi}
  */

@@ -11,7 +11,8 @@
 import { ValuationError } from './errors.js';
 import { MODEL_SPEC } from './model-spec.js';
 
-/** @import { ModelSource, ModelProgress, Precision } from './index.js' */
+/** @import { ModelSource, ModelProgress } from './api.js' */
+/** @import { Precision } from './types/report.js' */
 /** @typedef {'config' | 'tokenizer' | 'weights' | 'int8Weights'} FileRole */
 /** @typedef {[file: string, url: string, sha256: string | undefined]} FileSource */
 /**
@@ -246,6 +247,7 @@ async function loadFile(model, role, cache, onProgress) {
  * Returns {config, tokenizer, weights} as Uint8Arrays. Caches downloads only once all three pass.
  * @param {ModelSource | undefined} spec
  * @param {OnModelProgress} [onProgress]
+ * @returns {Promise<{ model: ResolvedModel, config: Uint8Array, tokenizer: Uint8Array, weights: Uint8Array }>}
  */
 export async function loadModel(spec, onProgress = () => {}) {
   const model = resolveModel(spec);

@@ -18,16 +18,14 @@ import { checkBuild, pickVariant } from './simd.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
-export { ERROR_CODES } from './error-codes.js';
+export { ERROR_CODES } from './errors.js';
 export { DEFAULT_MODEL } from './model.js';
 
-/** @import { Precision, Report, SubmitterOptions, Submitter as SubmitterApi, WasmBuild } from './index.js' */
-/** @import { AsyncNodeValuator, NodeValuateOptions, NodeValuator } from './node.js' */
+/** @import { SubmitterOptions, Submitter as SubmitterApi, WasmBuild } from './api.js' */
+/** @import { AsyncNodeValuator, AsyncNodeValuatorOptions, NodeValuateOptions, NodeValuator, NodeValuatorOptions } from './node-api.js' */
+/** @import { Precision, Report } from './types/report.js' */
 /** @import { Glue } from './worker.js' */
 /** @import { SubmitBackend } from './submitter.js' */
-/** @typedef {NonNullable<Parameters<typeof import('./node.js').createNodeValuator>[0]>} NodeValuatorOptions */
-/** @typedef {NonNullable<Parameters<typeof import('./node.js').createValuator>[0]>} AsyncNodeValuatorOptions */
-/** @typedef {Record<'config' | 'tokenizer' | 'weights' | 'int8Weights', string>} ModelFileNames the default model names all four */
 
 /** @type {{ glue: Glue, variant: Exclude<WasmBuild, 'auto'> } | null} */
 let wasm = null;
@@ -76,7 +74,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * @returns {Promise<{ config: Uint8Array, tokenizer: Uint8Array, weights: Uint8Array }>}
  */
 async function readModel(glue, modelDir, precision) {
-  const files = /** @type {ModelFileNames} */ (DEFAULT_MODEL.files);
+  // The cast: the default model names all four files (ModelSource's `files` are optional).
+  const files = /** @type {Record<'config' | 'tokenizer' | 'weights' | 'int8Weights', string>} */ (DEFAULT_MODEL.files);
   if (!modelDir) {
     if (precision !== 'int8') throw new ValuationError('invalid_argument', 'f32 weights are not shipped: pass { modelDir }');
     modelDir = path.join(here, 'model');
@@ -203,7 +202,7 @@ export function defaultModelDir(precision = 'int8') {
   const cache = process.env.VALUATION_CACHE
     ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'dataunion-valuation');
   const dir = path.join(cache, 'models', 'all-MiniLM-L6-v2');
-  const files = /** @type {ModelFileNames} */ (DEFAULT_MODEL.files);
+  const files = /** @type {Record<'config' | 'tokenizer' | 'weights' | 'int8Weights', string>} */ (DEFAULT_MODEL.files);
   const usable = existsSync(path.join(dir, files.config))
     && (existsSync(path.join(dir, files.weights)) || (precision === 'int8' && existsSync(path.join(dir, files.int8Weights))));
   return usable ? dir : undefined;
@@ -226,12 +225,13 @@ function spawnThread() {
   return /** @type {globalThis.Worker} */ (/** @type {unknown} */ (worker)); // the pool uses only these four members
 }
 
+// The model is read once here (default: `defaultModelDir()`, else the package's int8 copy) and
+// each thread gets its bytes.
 /**
- * The asynchronous valuator: the browser's pool on worker_threads (a queue of files, every file's
- * texts spread over the idle threads, progress, AbortSignal, the same reports), so valuing never
- * blocks the event loop. The model is read once here (default: `defaultModelDir()`, else the
- * package's int8 copy) and each thread gets its bytes; resolves once every thread has loaded it.
- * See node.d.ts.
+ * The asynchronous valuator (recommended under Node): the browser's pool on worker_threads, so
+ * valuing never blocks the event loop; every file's texts are spread over the idle threads; the
+ * reports are those of the browser and of `createNodeValuator`. Resolves once every thread has
+ * loaded the model. Call `dispose()` when done (the threads keep the process alive).
  * @param {AsyncNodeValuatorOptions} [options]
  * @returns {Promise<AsyncNodeValuator>}
  */
@@ -329,10 +329,18 @@ const inProcess = {
   dispose() {},
 };
 
+// For a server-side importer, a CLI, a test: the same records, the same retries.
 /**
- * createSubmitter() for Node (a server-side importer, a CLI, a test): the same records, the same
- * retries, with an in-memory outbox unless one is passed in.
- * @param {Parameters<typeof import('./node.js').createNodeSubmitter>[0]} options
+ * createSubmitter() for Node: the same client over Node's fetch; the outbox is in memory unless
+ * you pass your own (`outbox: false` or an object with the MemoryOutbox methods).
+ * @overload
+ * @param {Omit<SubmitterOptions, 'createWorker' | 'outbox'> & { outbox?: false }} options
+ * @returns {SubmitterApi}
+ */
+// The overload keeps `options` required in the declarations; the `{}` default stays (a call
+// without options fails with invalid_config, as before).
+/**
+ * @param {Omit<SubmitterOptions, 'createWorker' | 'outbox'> & { outbox?: false }} options
  * @returns {SubmitterApi}
  */
 export function createNodeSubmitter(options = {}) {

@@ -4,7 +4,8 @@
 import { ValuationError } from './errors.js';
 import { SCORE_LIMITS } from './score-limits.js';
 
-/** @import { ScoreOptions, ValuateOptions } from './index.js' */
+/** @import { ValuateOptions } from './api.js' */
+/** @import { ScoreOptions } from './types/report.js' */
 
 /**
  * @param {string} name

@@ -8,7 +8,7 @@
 const DEFAULT_DB = 'dataunion-valuation-outbox';
 const STORE = 'records';
 
-/** @import { ContributionRecord } from './index.js' */
+/** @import { ContributionRecord } from './api.js' */
 /**
  * One record waiting to be sent. `record` is the record's JSON as the wasm made it.
  * @typedef {{ key: string, owner: string, record: string, queuedAt: number, attempts: number,

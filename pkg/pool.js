@@ -6,7 +6,8 @@
 import { ValuationError, aborted, fromWire } from './errors.js';
 import { datasetBytes, scoreOptions } from './options.js';
 
-/** @import { ModelInfo, ModelProgress, ModelSource, Report, ScoreOptions, ValuateOptions, ValuationPhase, ValuationProgress, WasmBuild } from './index.js' */
+/** @import { ModelInfo, ModelProgress, ModelSource, ValuateOptions, ValuationPhase, ValuationProgress, WasmBuild } from './api.js' */
+/** @import { Report, ScoreOptions } from './types/report.js' */
 /** @import { WireError } from './errors.js' */
 
 /**

@@ -5,7 +5,7 @@
 
 import { ValuationError } from './errors.js';
 
-/** @import { WasmBuild } from './index.js' */
+/** @import { WasmBuild } from './api.js' */
 
 // (module (func (result v128) i32.const 1 i8x16.splat i32.const 2 i8x16.splat i8x16.relaxed_swizzle))
 const RELAXED_PROBE = new Uint8Array([

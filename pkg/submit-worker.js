@@ -5,11 +5,10 @@
 
 import { ValuationError, fromWire } from './errors.js';
 
-/** @import { SubmitBackend } from './submitter.js' */
 /** @import { SubmitConfig } from './web/valuation_wasm.js' */
 /** @import { WireError } from './errors.js' */
 
-/** @implements {SubmitBackend} */
+/** A submitter's backend (submitter.js's SubmitBackend; index.js passes it to one, which checks it). */
 export class WorkerBackend {
   /** @param {() => Worker} spawn */
   constructor(spawn) {

@@ -17,15 +17,15 @@ const NEEDS_SESSION = new Set(['expired_token', 'unauthorized']);
 const DEFAULT_RETRY_INTERVAL_MS = 30_000;
 const LOCK_NAME = 'dataunion-valuation-outbox';
 
-/** @import { ContributionRecord, FlushResult, Report, SubmitResult, Submitter as SubmitterApi, SubmitterOptions, SupabaseClientLike } from './index.js' */
+/** @import { ContributionRecord, FlushResult, SubmitResult, Submitter as SubmitterApi, SubmitterOptions, SupabaseClientLike } from './api.js' */
+/** @import { Report } from './types/report.js' */
 /** @import { SubmitConfig } from './web/valuation_wasm.js' */
 /** @import { Outbox } from './outbox.js' */
 /**
- * Makes records and sends them: the package's worker in the browser, the wasm in-process under Node.
- * @typedef {object} SubmitBackend
- * @property {(report: string, datasetId: string) => Promise<string>} record the record's JSON
- * @property {(config: SubmitConfig, records: string[], accessToken: string) => Promise<unknown>} send
- * @property {() => void} dispose
+ * Makes records (their JSON) and sends them: the package's worker in the browser, the wasm
+ * in-process under Node.
+ * @typedef {{ record(report: string, datasetId: string): Promise<string>,
+ *   send(config: SubmitConfig, records: string[], accessToken: string): Promise<unknown>, dispose(): void }} SubmitBackend
  */
 /** @typedef {SubmitterOptions['accessToken']} AccessToken */
 /** What a flush says about a record a submit() waits on.

@@ -24,7 +24,8 @@ import { aborted, toWire } from './errors.js';
 import { loadModel, sha256Hex } from './model.js';
 import { pickVariant } from './simd.js';
 
-/** @import { ModelSource, Precision, ScoreOptions, ValuateOptions, WasmBuild } from './index.js' */
+/** @import { ModelSource, ValuateOptions, WasmBuild } from './api.js' */
+/** @import { Precision, ScoreOptions } from './types/report.js' */
 /** @import { EmbedOptions, SubmitConfig } from './web/valuation_wasm.js' */
 /** @typedef {{ memory: WebAssembly.Memory }} Wasm the part of a build's exports used here */
 /**
