@@ -1,13 +1,10 @@
 // The Node entry's type-only shapes (see api.ts): its valuators and their options. No values.
-import type { ModelInfo, ValuationProgress, WasmBuild } from './api.js';
+import type { ModelInfo, ScoreOptionsCamelCase, ValuationProgress, WasmBuild } from './api.js';
 import type { Precision, Report } from './types/report.js';
 
-export interface NodeValuateOptions {
-  domain?: string;
+/** The options of one valuation: the core's (`ScoreOptions` in camel case) and the Node entry's own. */
+export interface NodeValuateOptions extends ScoreOptionsCamelCase {
   dataset?: Uint8Array | string | object;
-  sampleSize?: number;
-  maxBytes?: number;
-  modelId?: string;
   /** `false`: the model-free report (no diversity or relevance). `verify` uses the model unless told otherwise. */
   model?: boolean;
 }

@@ -4,8 +4,21 @@
 import { ValuationError } from './errors.js';
 import { SCORE_LIMITS } from './score-limits.js';
 
-/** @import { ValuateOptions } from './api.js' */
+/** @import { ScoreOptionsCamelCase } from './api.js' */
 /** @import { ScoreOptions } from './types/report.js' */
+
+/**
+ * The camel-case options scoreOptions() maps, each to its ScoreOptions field. Checked both ways
+ * at compile time: a name here that is not a ScoreOptions field fails the Pick below, and a
+ * ScoreOptions field (generated from the Rust) that is not here fails AllMapped, so an option
+ * added in Rust is a type error in this file until it is mapped.
+ * @typedef {'sampleSize' | 'maxBytes' | 'domain' | 'modelId'} Mapped
+ */
+/**
+ * @template {never} T
+ * @typedef {T} Never
+ */
+/** @typedef {Never<Exclude<keyof ScoreOptionsCamelCase, Mapped>>} AllMapped */
 
 /**
  * @param {string} name
@@ -47,7 +60,7 @@ function text(name, value) {
 /**
  * Snake-case options the core reads, from the camel-case options users pass; a wrong value is an
  * `invalid_option` that names the option (the core would name only the type it expected).
- * @param {Pick<ValuateOptions, 'sampleSize' | 'maxBytes' | 'domain' | 'modelId'>} o
+ * @param {Pick<ScoreOptionsCamelCase, Mapped>} o
  * @returns {Partial<ScoreOptions>}
  */
 export function scoreOptions(o) {
@@ -62,7 +75,7 @@ export function scoreOptions(o) {
 
 /**
  * A dataset reference given as bytes, JSON text or a parsed object, as bytes.
- * @param {ValuateOptions['dataset'] | null} dataset
+ * @param {import('./api.js').ValuateOptions['dataset'] | null} dataset
  * @returns {Uint8Array | undefined}
  */
 export function datasetBytes(dataset) {

@@ -2,7 +2,7 @@
 import type { ValuationError, SubmitError } from './errors.js';
 import type { ErrorCode } from '../types/error-code.js';
 import type { SubmitErrorCode } from '../types/submit-error-code.js';
-import type { Precision, Report } from '../types/report.js';
+import type { Precision, Report, ScoreOptions } from '../types/report.js';
 import type { SubmitConfig } from '../web/valuation_wasm.js';
 /** Stable error codes; branch on these, show `message`. `ErrorCode` is generated from the Rust
  * (`ErrorCode` in valuation-core), each with what it means. */
@@ -70,9 +70,18 @@ export interface ValuationProgress {
     total: number;
     fraction: number;
 }
-export interface ValuateOptions {
-    /** What the dataset is about, one target per line; enables the relevance sub-score. */
-    domain?: string;
+/** `sample_size` → `sampleSize`. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+/**
+ * The core's options: `ScoreOptions` (generated from the Rust, where each is documented) under
+ * camel-case names, so an option added in Rust appears here with no edit (and options.js fails to
+ * compile until it maps it). Each may be omitted for the core's default; `null` is not a value.
+ */
+export type ScoreOptionsCamelCase = {
+    [K in keyof ScoreOptions as CamelCase<K>]?: NonNullable<ScoreOptions[K]>;
+};
+/** The options of one valuation: the core's (`ScoreOptions` in camel case) and the package's own. */
+export interface ValuateOptions extends ScoreOptionsCamelCase {
     /**
      * A dataset reference for novelty: the bytes `valuation dataset-ref` writes (format 2, binary:
      * pass a Uint8Array or ArrayBuffer, e.g. `await (await fetch(url)).arrayBuffer()`), or a
@@ -80,11 +89,6 @@ export interface ValuateOptions {
      * with `invalid_dataset_ref`.
      */
     dataset?: Uint8Array | ArrayBuffer | string | object;
-    /** Units embedded per file (default 128). */
-    sampleSize?: number;
-    /** Larger files fail with `file_too_large` before being read (default 512 MiB). */
-    maxBytes?: number;
-    modelId?: string;
     signal?: AbortSignal;
     onProgress?: (progress: ValuationProgress) => void;
     /** Test hook: makes the wasm panic or run out of memory on this file. */

@@ -2,15 +2,24 @@
 /**
  * Snake-case options the core reads, from the camel-case options users pass; a wrong value is an
  * `invalid_option` that names the option (the core would name only the type it expected).
- * @param {Pick<ValuateOptions, 'sampleSize' | 'maxBytes' | 'domain' | 'modelId'>} o
+ * @param {Pick<ScoreOptionsCamelCase, Mapped>} o
  * @returns {Partial<ScoreOptions>}
  */
-export function scoreOptions(o: Pick<ValuateOptions, "sampleSize" | "maxBytes" | "domain" | "modelId">): Partial<ScoreOptions>;
+export function scoreOptions(o: Pick<ScoreOptionsCamelCase, Mapped>): Partial<ScoreOptions>;
 /**
  * A dataset reference given as bytes, JSON text or a parsed object, as bytes.
- * @param {ValuateOptions['dataset'] | null} dataset
+ * @param {import('./api.js').ValuateOptions['dataset'] | null} dataset
  * @returns {Uint8Array | undefined}
  */
-export function datasetBytes(dataset: ValuateOptions["dataset"] | null): Uint8Array | undefined;
-import type { ValuateOptions } from './api.js';
+export function datasetBytes(dataset: import("./api.js").ValuateOptions["dataset"] | null): Uint8Array | undefined;
+/**
+ * The camel-case options scoreOptions() maps, each to its ScoreOptions field. Checked both ways
+ * at compile time: a name here that is not a ScoreOptions field fails the Pick below, and a
+ * ScoreOptions field (generated from the Rust) that is not here fails AllMapped, so an option
+ * added in Rust is a type error in this file until it is mapped.
+ */
+export type Mapped = "sampleSize" | "maxBytes" | "domain" | "modelId";
+export type Never<T extends never> = T;
+export type AllMapped = Never<Exclude<keyof ScoreOptionsCamelCase, Mapped>>;
+import type { ScoreOptionsCamelCase } from './api.js';
 import type { ScoreOptions } from '../types/report.js';
