@@ -1,5 +1,5 @@
 // The Node entry's type-only shapes (see api.ts): its valuators and their options. No values.
-import type { ModelInfo, ScoreOptionsCamelCase, ValuationProgress, WasmBuild } from './api.js';
+import type { ScoreOptionsCamelCase, ValuationProgress, Valuator, WasmBuild } from './api.js';
 import type { Precision, Report } from './types/report.js';
 
 /** The options of one valuation: the core's (`ScoreOptions` in camel case) and the Node entry's own. */
@@ -49,7 +49,8 @@ export interface AsyncNodeValuatorOptions {
   expectedWeightsSha256?: string | null;
 }
 
-export interface AsyncNodeValuator {
+/** The browser's Valuator on worker_threads: the same methods, and bytes instead of a Blob. */
+export interface AsyncNodeValuator extends Omit<Valuator, 'valuate'> {
   /** A string is valued as the UTF-8 text of a file. */
   valuate(
     input: Uint8Array | ArrayBuffer | ArrayBufferView | string,
@@ -58,8 +59,4 @@ export interface AsyncNodeValuator {
       onProgress?: (progress: ValuationProgress) => void;
     },
   ): Promise<Report>;
-  ready(): Promise<ModelInfo>;
-  stats(): Promise<{ workers: number; wasmBytes: number[]; textsEmbedded: number[] }>;
-  readonly pending: number;
-  dispose(): void;
 }
