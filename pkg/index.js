@@ -1,3 +1,4 @@
+// @ts-check
 // The browser entry: createValuator() runs valuations in module Web Workers, so the page stays
 // responsive; createSubmitter() records valued files in Supabase through an IndexedDB outbox.
 // Importing this file does nothing (safe during server rendering); workers start when a
@@ -11,9 +12,12 @@ import { WorkerBackend } from './submit-worker.js';
 import { Submitter, publicSubmitter } from './submitter.js';
 
 export { SubmitError, ValuationError } from './errors.js';
-export { ERROR_CODES } from './error-codes.js';
+export { ERROR_CODES } from './errors.js';
 export { DEFAULT_MODEL, clearModelCache, listModelCache } from './model.js';
 
+/** @import { ModelSource, Submitter as SubmitterApi, SubmitterOptions, Valuator, ValuatorOptions } from './api.js' */
+
+/** @returns {Worker} */
 function spawnDefaultWorker() {
   // A submitter starts its worker on first use: used during server rendering, it fails here.
   if (typeof Worker === 'undefined') {
@@ -23,14 +27,19 @@ function spawnDefaultWorker() {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
-/** A relative base URL means relative to the page, not to the worker script. */
+/**
+ * A relative base URL means relative to the page, not to the worker script.
+ * @param {ModelSource} model
+ */
 function resolveBaseUrl(model) {
   if (model.baseUrl !== undefined && typeof location !== 'undefined') model.baseUrl = new URL(model.baseUrl, location.href).href;
   return model;
 }
 
 /**
- * Starts the workers and the model download. See index.d.ts for the options.
+ * Starts the workers and the model download.
+ * @param {ValuatorOptions} [options]
+ * @returns {Valuator}
  */
 export function createValuator(options = {}) {
   if (!options.createWorker && typeof Worker === 'undefined') {
@@ -58,7 +67,15 @@ export function createValuator(options = {}) {
 
 /**
  * Records valued files in Supabase (metadata only), through an outbox that survives reloads.
- * See index.d.ts for the options.
+ * @overload
+ * @param {SubmitterOptions} options
+ * @returns {SubmitterApi}
+ */
+// The overload keeps `options` required in the declarations; the `{}` default stays, so a call
+// without options still fails with invalid_config, as before.
+/**
+ * @param {SubmitterOptions} options
+ * @returns {SubmitterApi}
  */
 export function createSubmitter(options = {}) {
   const submitter = new Submitter(new WorkerBackend(options.createWorker ?? spawnDefaultWorker), options);

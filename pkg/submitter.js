@@ -1,3 +1,4 @@
+// @ts-check
 // Submitting valued files' records to Supabase, with the outbox in front: submit() stores the
 // record, then sends whatever the outbox holds for the signed-in user. The sending itself is
 // Rust (crates/valuation-submit over fetch): batching, retries with jittered backoff,
@@ -16,7 +17,25 @@ const NEEDS_SESSION = new Set(['expired_token', 'unauthorized']);
 const DEFAULT_RETRY_INTERVAL_MS = 30_000;
 const LOCK_NAME = 'dataunion-valuation-outbox';
 
-/** The user a token belongs to (its `sub`), read without verifying: the server verifies. */
+/** @import { ContributionRecord, FlushResult, SubmitResult, Submitter as SubmitterApi, SubmitterOptions, SupabaseClientLike } from './api.js' */
+/** @import { Report } from './types/report.js' */
+/** @import { SubmitConfig } from './web/valuation_wasm.js' */
+/** @import { Outbox } from './outbox.js' */
+/**
+ * Makes records (their JSON) and sends them: the package's worker in the browser, the wasm
+ * in-process under Node.
+ * @typedef {{ record(report: string, datasetId: string): Promise<string>,
+ *   send(config: SubmitConfig, records: string[], accessToken: string): Promise<unknown>, dispose(): void }} SubmitBackend
+ */
+/** @typedef {SubmitterOptions['accessToken']} AccessToken */
+/** What a flush says about a record a submit() waits on.
+ * @typedef {{ sent: true, error?: undefined, kept?: undefined } | { sent?: undefined, error: SubmitError | ValuationError, kept: boolean }} Outcome */
+
+/**
+ * The user a token belongs to (its `sub`), read without verifying: the server verifies.
+ * @param {string} token
+ * @returns {string | null}
+ */
 export function tokenOwner(token) {
   try {
     const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
@@ -27,6 +46,10 @@ export function tokenOwner(token) {
   }
 }
 
+/**
+ * @param {SubmitterOptions['outbox'] | Outbox} option
+ * @returns {Outbox}
+ */
 function defaultOutbox(option) {
   if (option === false || typeof indexedDB === 'undefined') return new MemoryOutbox();
   if (option && typeof option === 'object') return option;
@@ -39,6 +62,10 @@ function defaultOutbox(option) {
  * structurally (no dependency on @supabase/supabase-js): `supabaseUrl` and `supabaseKey` are
  * the client's own fields (TypeScript marks them protected; they are set by its constructor in
  * every 2.x release). Explicit options win over what the client says.
+ * @param {SupabaseClientLike & { supabaseUrl?: unknown, supabaseKey?: string, accessToken?: () => Promise<string | null> }} client
+ *   what the type declares, and the fields read structurally from a real client
+ * @param {SubmitterOptions} options
+ * @returns {{ supabaseUrl: string | undefined, anonKey: string | undefined, accessToken: AccessToken }}
  */
 function fromSupabaseClient(client, options) {
   if (typeof client !== 'object' || client === null) {
@@ -51,13 +78,17 @@ function fromSupabaseClient(client, options) {
   const accessToken = options.accessToken ?? (async () => {
     if (typeof client.accessToken === 'function') return client.accessToken();
     const { data, error } = await client.auth.getSession();
-    if (error) throw new SubmitError('unauthorized', `the Supabase client has no usable session: ${error.message ?? error}`);
+    if (error) throw new SubmitError('unauthorized', `the Supabase client has no usable session: ${/** @type {{ message?: string }} */ (error).message ?? error}`); // an AuthError
     return data?.session?.access_token ?? null;
   });
   return { supabaseUrl, anonKey, accessToken };
 }
 
 export class Submitter {
+  /**
+   * @param {SubmitBackend} backend
+   * @param {SubmitterOptions & { outbox?: SubmitterOptions['outbox'] | Outbox }} options
+   */
   constructor(backend, options) {
     const connection = options.supabase ? fromSupabaseClient(options.supabase, options) : options;
     const { supabaseUrl, anonKey } = connection;
@@ -68,7 +99,9 @@ export class Submitter {
         : 'createSubmitter needs { supabase } (a SupabaseClient) or { supabaseUrl, anonKey }');
     }
     this.backend = backend;
+    /** @type {SubmitConfig} */
     this.config = { url: supabaseUrl, anonKey, ...(timeoutMs !== undefined && { timeoutMs }), ...(retry && { retry }) };
+    /** @type {AccessToken} */
     this.accessToken = connection.accessToken;
     // A sign-in or a refreshed token: what waited for a session goes out now.
     this.authSubscription = options.supabase?.auth?.onAuthStateChange?.((event, session) => {
@@ -78,25 +111,35 @@ export class Submitter {
     this.outbox = defaultOutbox(options.outbox);
     this.retryIntervalMs = options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
     this.onFlush = options.onFlush;
+    /** @type {Map<string, Outcome>} */
     this.outcomes = new Map();
+    /** @type {Set<string>} */
     this.waiting = new Set(); // keys a submit() call is waiting on: only their outcomes are kept
+    /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
+    /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
     this.disposed = false;
     this.onOnline = () => this.flush().catch(() => {}); // reported through onFlush
     globalThis.addEventListener?.('online', this.onOnline);
     // Never rejects: nobody may be awaiting it, and an unexpected failure is a result too.
+    /** @type {Promise<FlushResult>} */
     this.started = options.flushOnStart === false
       ? Promise.resolve(emptyResult())
-      : this.flush().catch((error) => ({ ...emptyResult(), error }));
+      // An unexpected failure is reported as flush() reports its own (index.d.ts types it as ours).
+      : this.flush().catch((error) => ({ ...emptyResult(), error: /** @type {FlushResult['error']} */ (error) }));
   }
 
-  /** A new session: what waited for one goes out now. */
+  /**
+   * A new session: what waited for one goes out now.
+   * @param {AccessToken} token
+   */
   setAccessToken(token) {
     this.accessToken = token;
     this.flush().catch(() => {});
   }
 
+  /** @returns {Promise<{ token: string, owner: string }>} */
   async token() {
     const token = typeof this.accessToken === 'function' ? await this.accessToken() : this.accessToken;
     if (typeof token !== 'string' || !token) throw new SubmitError('unauthorized', 'no access token: sign in first');
@@ -105,12 +148,18 @@ export class Submitter {
     return { token, owner };
   }
 
+  /**
+   * @param {Report | string} report
+   * @param {{ datasetId?: string }} [options]
+   * @returns {Promise<SubmitResult>}
+   */
   async submit(report, options = {}) {
     this.checkAlive();
     const datasetId = options.datasetId ?? this.datasetId;
     if (typeof datasetId !== 'string') throw new SubmitError('invalid_record', 'submit() needs a datasetId (option or createSubmitter default)');
     const reportJson = typeof report === 'string' ? report : JSON.stringify(report);
     const recordJson = await this.backend.record(reportJson, datasetId);
+    /** @type {ContributionRecord} */
     const record = JSON.parse(recordJson);
     const { owner } = await this.token();
     const key = entryKey(owner, record);
@@ -130,16 +179,24 @@ export class Submitter {
     return { status: 'queued', record, error: outcome?.error ?? null };
   }
 
-  /** submit() in supabase-js's style: `{ data, error }`, never a rejection. */
+  /**
+   * submit() in supabase-js's style: `{ data, error }`, never a rejection.
+   * @param {Report | string} report
+   * @param {{ datasetId?: string }} [options]
+   * @returns {ReturnType<SubmitterApi['trySubmit']>}
+   */
   async trySubmit(report, options) {
     try {
       return { data: await this.submit(report, options), error: null };
     } catch (error) {
-      return { data: null, error };
+      return { data: null, error: /** @type {SubmitError | ValuationError} */ (error) }; // what submit() throws
     }
   }
 
-  /** Sends everything the outbox holds for the signed-in user; one flush at a time, per origin. */
+  /**
+   * Sends everything the outbox holds for the signed-in user; one flush at a time, per origin.
+   * @returns {Promise<FlushResult>}
+   */
   flush() {
     if (this.disposed) return Promise.resolve(emptyResult());
     const run = this.queue.then(() => withLock(() => this.flushOnce()));
@@ -152,14 +209,15 @@ export class Submitter {
     return (await this.outbox.list(owner)).length;
   }
 
+  /** @returns {Promise<FlushResult>} */
   async flushOnce() {
-    clearTimeout(this.timer);
+    clearTimeout(/** @type {ReturnType<typeof setTimeout> | undefined} */ (this.timer)); // null clears nothing, as undefined
     const result = emptyResult();
     let session;
     try {
       session = await this.token();
     } catch (error) {
-      result.error = error;
+      result.error = /** @type {SubmitError} */ (error); // token() throws SubmitErrors, or the token function's own error
       return this.report(result);
     }
     const entries = await this.outbox.list(session.owner);
@@ -177,18 +235,25 @@ export class Submitter {
       result.queued = rest.length;
       result.error = failure;
       // Session errors too: a token function may well return a refreshed token by then.
-      this.schedule(failure.retryAfterMs);
+      this.schedule(/** @type {{ retryAfterMs?: number }} */ (failure).retryAfterMs); // undefined unless a SubmitError says
       break;
     }
     for (const key of this.outcomes.keys()) if (!this.waiting.has(key)) this.outcomes.delete(key);
     return this.report(result);
   }
 
-  /** Resolves null when every record is settled (sent or refused for good), else the error. */
+  /**
+   * Resolves null when every record is settled (sent or refused for good), else the error.
+   * @param {import('./outbox.js').OutboxEntry[]} entries
+   * @param {string} token
+   * @param {FlushResult} result
+   * @returns {Promise<(SubmitError | ValuationError) | null>}
+   */
   async send(entries, token, result) {
     try {
       await this.backend.send(this.config, entries.map((e) => e.record), token);
-    } catch (error) {
+    } catch (e) {
+      const error = /** @type {SubmitError | ValuationError} */ (e); // the backend rejects with the package's errors
       const permanent = error instanceof SubmitError && !error.transient && !NEEDS_SESSION.has(error.code);
       if (!permanent) return error;
       if (entries.length > 1) {
@@ -201,7 +266,7 @@ export class Submitter {
       }
       await this.outbox.delete([entries[0].key]);
       this.outcomes.set(entries[0].key, { error, kept: false });
-      result.rejected.push({ record: JSON.parse(entries[0].record), error });
+      result.rejected.push({ record: JSON.parse(entries[0].record), error: /** @type {SubmitError} */ (error) }); // permanent: a SubmitError
       return null;
     }
     await this.outbox.delete(entries.map((e) => e.key));
@@ -210,6 +275,10 @@ export class Submitter {
     return null;
   }
 
+  /**
+   * @param {FlushResult} result
+   * @returns {FlushResult}
+   */
   report(result) {
     try {
       this.onFlush?.(result);
@@ -219,10 +288,11 @@ export class Submitter {
     return result;
   }
 
+  /** @param {number} [retryAfterMs] */
   schedule(retryAfterMs) {
     if (this.disposed || !(this.retryIntervalMs > 0)) return;
     this.timer = setTimeout(() => this.flush().catch(() => {}), Math.max(retryAfterMs ?? 0, this.retryIntervalMs));
-    this.timer?.unref?.();
+    /** @type {{ unref?: () => void }} */ (this.timer)?.unref?.(); // Node's Timeout: does not keep the process alive
   }
 
   checkAlive() {
@@ -232,7 +302,7 @@ export class Submitter {
   dispose() {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.timer);
+    clearTimeout(/** @type {ReturnType<typeof setTimeout> | undefined} */ (this.timer)); // null clears nothing, as undefined
     globalThis.removeEventListener?.('online', this.onOnline);
     this.authSubscription?.unsubscribe?.();
     this.backend.dispose();
@@ -240,17 +310,28 @@ export class Submitter {
   }
 }
 
+/** @returns {FlushResult} */
 function emptyResult() {
   return { sent: 0, queued: 0, rejected: [], error: null };
 }
 
 /** Tabs of one origin share the outbox: one flush at a time, so a record is not sent by two. */
+/**
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 function withLock(fn) {
   const locks = globalThis.navigator?.locks;
-  return locks ? locks.request(LOCK_NAME, fn) : fn();
+  // The cast: lib.dom types request() as a promise of fn's promise; promises flatten.
+  return locks ? /** @type {Promise<T>} */ (locks.request(LOCK_NAME, fn)) : fn();
 }
 
-/** What createSubmitter()/createNodeSubmitter() hand out: the API of index.d.ts, nothing internal. */
+/**
+ * What createSubmitter()/createNodeSubmitter() hand out: the API of index.d.ts, nothing internal.
+ * @param {Submitter} submitter
+ * @returns {SubmitterApi}
+ */
 export function publicSubmitter(submitter) {
   return {
     submit: (report, options) => submitter.submit(report, options),

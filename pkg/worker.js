@@ -1,3 +1,4 @@
+// @ts-check
 // The package's module worker: loads the model once, then values files and embeds texts.
 // Files arrive as Blobs and are read in slices straight into wasm memory; only the report goes
 // back. A file's texts are embedded by every worker of the pool: its worker sends them out
@@ -23,6 +24,31 @@ import { aborted, toWire } from './errors.js';
 import { loadModel, sha256Hex } from './model.js';
 import { pickVariant } from './simd.js';
 
+/** @import { ModelSource, ValuateOptions, WasmBuild } from './api.js' */
+/** @import { Precision, ScoreOptions } from './types/report.js' */
+/** @import { EmbedOptions, SubmitConfig } from './web/valuation_wasm.js' */
+/** @typedef {{ memory: WebAssembly.Memory }} Wasm the part of a build's exports used here */
+/**
+ * Either build's glue: the same classes and functions (only their wasm exports' mangled names differ).
+ * @typedef {Omit<typeof import('./web/valuation_wasm.js'), 'default' | 'initSync'>
+ *   & { default(init?: { module_or_path: WebAssembly.Module }): Promise<Wasm>, initSync(init: { module: BufferSource | WebAssembly.Module }): Wasm }} Glue
+ */
+/**
+ * The model's files as Node's createValuator() sends them (the browser's worker fetches them).
+ * @typedef {{ config: Uint8Array, tokenizer: Uint8Array, weights: Uint8Array, model: { id: string, precision: Precision } }} ModelFiles
+ */
+/**
+ * What the pool and a submitter send (the protocol above).
+ * @typedef {{ type: 'init', model: ModelSource, embed: EmbedOptions, wasm: WasmBuild, wasmModule?: WebAssembly.Module, files?: ModelFiles }
+ *   | { type: 'valuate', id: number, blob: Blob, options: Partial<ScoreOptions>, datasetRef: Uint8Array | undefined, crash: ValuateOptions['crashForTest'] }
+ *   | { type: 'vectors', id: number, vectors: Float32Array }
+ *   | { type: 'embed', id: number, chunk: number, texts: string[] }
+ *   | { type: 'cancel', id: number }
+ *   | { type: 'stats' }
+ *   | { type: 'record', id: number, report: string, datasetId: string }
+ *   | { type: 'submit', id: number, config: SubmitConfig, records: string[], accessToken: string }} InMessage
+ */
+
 const SLICE_BYTES = 4 << 20;
 // Started by the first message: a valuator's 'init' names the build ('auto' picks relaxed SIMD
 // where the engine has it); a submitter's worker takes the default.
@@ -30,15 +56,26 @@ const SLICE_BYTES = 4 << 20;
 // (statically: a worker with dynamic imports needs code splitting, which Vite's default worker
 // format does not do) and the classes below are bound from the one that is started; only that
 // build's .wasm is fetched.
+/** @type {Promise<Wasm> | null} */
 let wasmReady = null;
+/** @type {Exclude<WasmBuild, 'auto'> | null} */
 let variant = null;
-let Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords;
+/* Bound by loadWasm() before any message uses them. */
+let /** @type {Glue['Embedder']} */ Embedder, /** @type {Glue['FileBuffer']} */ FileBuffer, /** @type {Glue['Valuation']} */ Valuation,
+  /** @type {Glue['contributionRecord']} */ contributionRecord, /** @type {Glue['crashForTest']} */ crashForTest,
+  /** @type {Glue['lastPanic']} */ lastPanic, /** @type {Glue['submitRecords']} */ submitRecords;
 // `module`: the build's compiled WebAssembly.Module when the host has it (Node's worker_threads,
 // where the glue cannot fetch a file: URL); else the glue fetches the .wasm next to it.
+/**
+ * @param {WasmBuild | undefined} requested
+ * @param {WebAssembly.Module | undefined} module
+ * @returns {Promise<Wasm>}
+ */
 function loadWasm(requested, module) {
   if (!wasmReady) {
     wasmReady = Promise.resolve().then(() => {
       variant = pickVariant(requested);
+      /** @type {Glue} */
       const glue = variant === 'relaxed-simd' ? relaxedBuild : simd128Build;
       ({ Embedder, FileBuffer, Valuation, contributionRecord, crashForTest, lastPanic, submitRecords } = glue);
       return glue.default(module ? { module_or_path: module } : undefined);
@@ -46,21 +83,26 @@ function loadWasm(requested, module) {
   }
   return wasmReady;
 }
+/** @type {InstanceType<Glue['Embedder']> | null} */
 let embedder = null;
 let dead = false;
+/** @type {number | null} */
 let current = null;
+/** @type {Set<number>} */
 const cancelled = new Set();
 // The file whose vectors this worker waits for: id → {resolve, reject}.
+/** @type {Map<number, { resolve: (vectors: Float32Array) => void, reject: (error: unknown) => void }>} */
 const awaitingVectors = new Map();
 
 // A MessageChannel round trip lets queued 'cancel' messages in without setTimeout's clamping.
 const channel = new MessageChannel();
+/** @type {(() => void)[]} */
 const waiting = [];
 channel.port1.onmessage = () => waiting.shift()?.();
-const yieldToEvents = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+const yieldToEvents = () => new Promise(/** @param {(value?: unknown) => void} resolve */ (resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
 
 // Set synchronously: messages that arrive before a handler exists are lost.
-self.onmessage = async ({ data }) => {
+self.onmessage = async (/** @type {MessageEvent<InMessage>} */ { data }) => {
   if (data.type === 'cancel') {
     if (data.id === current) cancelled.add(data.id);
     awaitingVectors.get(data.id)?.reject(aborted());
@@ -72,10 +114,11 @@ self.onmessage = async ({ data }) => {
   }
   let wasm;
   try {
-    wasm = await loadWasm(data.type === 'init' ? data.wasm : undefined, data.wasmModule);
+    // Only an init message has a wasmModule (read off any message, as before).
+    wasm = await loadWasm(data.type === 'init' ? data.wasm : undefined, /** @type {{ wasmModule?: WebAssembly.Module }} */ (data).wasmModule);
   } catch (e) {
     // Otherwise an unhandled rejection: the page would wait forever.
-    const error = { code: 'worker_failed', message: `the wasm did not load: ${e?.message ?? e}` };
+    const error = { code: 'worker_failed', message: `the wasm did not load: ${/** @type {Error | undefined} */ (e)?.message ?? e}` };
     if (data.type === 'init') self.postMessage({ type: 'init-error', error });
     else if (data.type === 'valuate') self.postMessage({ type: 'error', id: data.id, error, fatal: true });
     else if (data.type === 'embed') self.postMessage({ type: 'embed-error', id: data.id, chunk: data.chunk, error, fatal: true });
@@ -91,6 +134,10 @@ self.onmessage = async ({ data }) => {
   else if (data.type === 'submit') await reply(data.id, () => submitRecords(data.config, data.records, data.accessToken));
 };
 
+/**
+ * @param {number} id
+ * @param {() => unknown} fn
+ */
 async function reply(id, fn) {
   try {
     if (dead) throw new Error('worker is unusable after a crash');
@@ -102,6 +149,7 @@ async function reply(id, fn) {
   }
 }
 
+/** @param {Extract<InMessage, { type: 'init' }>} message */
 async function start({ model, embed, files: given }) {
   try {
     // Under Node the model's bytes come with the message (read once from a folder).
@@ -115,9 +163,16 @@ async function start({ model, embed, files: given }) {
 
 // The share of the whole job each phase stands for, roughly by its cost on a typical file (the
 // pool reports the embed phase, from the slices its workers have finished).
+/** @type {Record<'read' | 'analyze', [number, number]>} */
 const SPAN = { read: [0, 0.15], analyze: [0.15, 0.3] };
 
+/** @param {Extract<InMessage, { type: 'valuate' }>} message */
 async function valuate({ id, blob, options, datasetRef, crash }) {
+  /**
+   * @param {keyof SPAN} phase
+   * @param {number} done
+   * @param {number} total
+   */
   const progress = (phase, done, total) => {
     const [a, b] = SPAN[phase];
     const fraction = a + (b - a) * (total ? done / total : 1);
@@ -127,7 +182,9 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
     await yieldToEvents();
     if (cancelled.has(id)) throw aborted();
   };
+  /** @type {InstanceType<Glue['Valuation']> | null} */
   let valuation = null;
+  /** @type {InstanceType<Glue['FileBuffer']> | null} */
   let buffer = null;
   current = id;
   try {
@@ -149,9 +206,11 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
     await check();
     // The pool embeds the texts on all its workers (this one included) and sends the vectors.
     const texts = valuation.textsToEmbed();
+    /** @type {Promise<Float32Array>} */
     const vectors = new Promise((resolve, reject) => awaitingVectors.set(id, { resolve, reject }));
     self.postMessage({ type: 'texts', id, texts });
-    valuation.setVectors(embedder, await vectors);
+    // The pool sends files only to a worker whose model is loaded.
+    valuation.setVectors(/** @type {InstanceType<Glue['Embedder']>} */ (embedder), await vectors);
     const report = valuation.reportJson(datasetRef ?? undefined);
     self.postMessage({ type: 'progress', id, phase: 'done', done: 1, total: 1, fraction: 1 });
     self.postMessage({ type: 'result', id, report });
@@ -177,6 +236,8 @@ async function valuate({ id, blob, options, datasetRef, crash }) {
  * several times faster than SHA-256 compiled to wasm), or undefined, and wasm hashes it, where
  * `crypto.subtle` is missing (pages served over plain http from another host) or fails (the copy
  * `digest` makes of a very large file does not fit). The same digest either way.
+ * @param {InstanceType<Glue['FileBuffer']>} buffer
+ * @returns {Promise<string | undefined>}
  */
 async function platformSha256(buffer) {
   try {
@@ -187,11 +248,15 @@ async function platformSha256(buffer) {
   }
 }
 
-/** One slice of some file's texts: its vectors go back to the pool, transferred, not copied. */
+/**
+ * One slice of some file's texts: its vectors go back to the pool, transferred, not copied.
+ * @param {Extract<InMessage, { type: 'embed' }>} message
+ */
 function embed({ id, chunk, texts }) {
   try {
     if (dead) throw new Error('worker is unusable after a crash');
-    const vectors = embedder.embed(texts);
+    const vectors = /** @type {InstanceType<Glue['Embedder']>} */ (embedder).embed(texts); // slices go to ready workers only
+    // @ts-expect-error a worker's postMessage takes a transfer list (lib.dom types `self` as a Window)
     self.postMessage({ type: 'embedded', id, chunk, vectors }, [vectors.buffer]);
   } catch (e) {
     const fatal = crashInfo(e);
@@ -200,7 +265,11 @@ function embed({ id, chunk, texts }) {
   }
 }
 
-/** A wasm trap (panic, out of memory) leaves the instance unusable: report it as such. */
+/**
+ * A wasm trap (panic, out of memory) leaves the instance unusable: report it as such.
+ * @param {unknown} e
+ * @returns {import('./errors.js').WireError | null}
+ */
 function crashInfo(e) {
   const trap = e instanceof WebAssembly.RuntimeError || (e instanceof RangeError && /memory/i.test(e.message));
   if (!trap) return null;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The package's command: hosting the model yourself in one step.
 //   npx dataunion-valuation fetch-model DIR [--precision int8|f32] [--from URL_OR_DIR]
 // Writes config.json, tokenizer.json and the weights of that precision into DIR (e.g. Next.js's
@@ -15,20 +16,29 @@ import { MODEL_SPEC } from '../model-spec.js';
 const USAGE = 'usage: dataunion-valuation fetch-model DIR [--precision int8|f32] [--from URL_OR_DIR]';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(`dataunion-valuation: ${message}`);
   process.exit(1);
 }
 
+/**
+ * @param {string[]} argv
+ * @returns {{ precision: string, from: string | undefined, dir: string }}
+ */
 function parse(argv) {
   const [command, ...rest] = argv;
   if (command !== 'fetch-model') fail(command ? `unknown command ${command}\n${USAGE}` : USAGE);
+  /** @type {{ precision: string, from: string | undefined, dir: string | undefined }} */
   const args = { precision: 'int8', from: undefined, dir: undefined };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--precision' || a === '--from') {
       if (rest[i + 1] === undefined) fail(`${a} needs a value\n${USAGE}`);
-      args[a.slice(2)] = rest[++i];
+      args[/** @type {'precision' | 'from'} */ (a.slice(2))] = rest[++i]; // --precision or --from
     } else if (a.startsWith('--')) {
       fail(`unknown option ${a}\n${USAGE}`);
     } else if (args.dir === undefined) {
@@ -39,15 +49,23 @@ function parse(argv) {
   }
   if (!args.dir) fail(USAGE);
   if (!MODEL_SPEC.precisions.includes(args.precision)) fail(`--precision must be ${MODEL_SPEC.precisions.join(' or ')}`);
-  return args;
+  return /** @type {{ precision: string, from: string | undefined, dir: string }} */ (args); // dir is checked just above
 }
 
-/** The files of a precision, each with the size and SHA-256 it must have. */
+/**
+ * The files of a precision, each with the size and SHA-256 it must have.
+ * @param {string} precision
+ */
 function filesOf(precision) {
   const weights = precision === 'int8' ? 'int8Weights' : 'weights';
-  return ['config', 'tokenizer', weights].map((role) => ({ name: MODEL_SPEC.files[role], sha256: MODEL_SPEC.sha256[role], size: MODEL_SPEC.bytes[role] }));
+  return /** @type {const} */ (['config', 'tokenizer', weights]).map((role) => ({ name: MODEL_SPEC.files[role], sha256: MODEL_SPEC.sha256[role], size: MODEL_SPEC.bytes[role] }));
 }
 
+/**
+ * @param {string} from
+ * @param {string} name
+ * @returns {Promise<{ bytes: Uint8Array, where: string }>}
+ */
 async function read(from, name) {
   if (/^https?:\/\//.test(from)) {
     const url = new URL(name, from.endsWith('/') ? from : `${from}/`).href;
@@ -55,7 +73,7 @@ async function read(from, name) {
     try {
       response = await fetch(url);
     } catch (e) {
-      throw new Error(`${url}: ${e.message}`);
+      throw new Error(`${url}: ${/** @type {Error} */ (e).message}`); // fetch rejects with a TypeError
     }
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return { bytes: new Uint8Array(await response.arrayBuffer()), where: url };
@@ -69,6 +87,7 @@ async function main() {
   const from = given ?? (precision === 'int8' ? path.join(here, '..', 'model') : MODEL_SPEC.baseUrl);
   const files = filesOf(precision);
   await fs.mkdir(dir, { recursive: true });
+  /** @type {{ partial: string, final: string, name: string, size: number }[]} */
   const written = [];
   try {
     for (const { name, sha256, size } of files) {
@@ -82,7 +101,7 @@ async function main() {
     }
   } catch (e) {
     await Promise.all(written.map((w) => fs.rm(w.partial, { force: true })));
-    fail(e.message);
+    fail(/** @type {Error} */ (e).message); // ours, or one of fs's
   }
   for (const w of written) await fs.rename(w.partial, w.final);
   for (const w of written) console.log(`${path.join(dir, w.name)}  ${w.size} bytes  sha256 ok`);

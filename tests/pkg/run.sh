@@ -12,6 +12,10 @@ tarball=$(ls ../../target/pkg/dataunion-valuation-*.tgz 2>/dev/null | head -1)
 # --no-save: the tarball's hash changes with every build, so it stays out of the lock file.
 npm install --silent --no-audit --no-fund --no-save "$tarball"
 
+echo "pkg-tests: pkg/decl is what tsc emits from the package's source (declarations.mjs; VALUATION_WRITE_TYPES=1 rewrites it)" >&2
+node declarations.mjs
+echo "pkg-tests: tsc -p pkg/tsconfig.json (the package's own JavaScript, // @ts-check + JSDoc, strict)" >&2
+npx tsc -p ../../pkg/tsconfig.json
 echo "pkg-tests: tsc --noEmit (the package's types against typecheck.ts)" >&2
 npx tsc -p tsconfig.json
 echo "pkg-tests: tsc --noEmit as a browser app compiles it (default lib, no @types/node, skipLibCheck off)" >&2
