@@ -48,7 +48,7 @@ export function listModelCache(cacheName?: string): Promise<{
 /** @import { ModelSource, ModelProgress } from './api.js' */
 /** @import { Precision } from '../types/report.js' */
 /** @typedef {'config' | 'tokenizer' | 'weights' | 'int8Weights'} FileRole */
-/** @typedef {[file: string, url: string, sha256: string | undefined]} FileSource */
+/** @typedef {[file: string, url: string, sha256: string | undefined, bytes: number | undefined]} FileSource */
 /**
  * A model source with its defaults filled in: where each of the three files comes from.
  * @typedef {{ id: string, precision: Precision, baseUrl: string | null,
@@ -58,7 +58,7 @@ export function listModelCache(cacheName?: string): Promise<{
 /** @type {Readonly<Required<Omit<ModelSource, 'cache'>>>} */
 export const DEFAULT_MODEL: Readonly<Required<Omit<ModelSource, "cache">>>;
 export type FileRole = "config" | "tokenizer" | "weights" | "int8Weights";
-export type FileSource = [file: string, url: string, sha256: string | undefined];
+export type FileSource = [file: string, url: string, sha256: string | undefined, bytes: number | undefined];
 /**
  * A model source with its defaults filled in: where each of the three files comes from.
  */
