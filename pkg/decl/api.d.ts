@@ -2,7 +2,7 @@
 import type { ValuationError, SubmitError } from './errors.js';
 import type { ErrorCode } from '../types/error-code.js';
 import type { SubmitErrorCode } from '../types/submit-error-code.js';
-import type { Precision, Report, ScoreOptions } from '../types/report.js';
+import type { Precision, Report, ScoreOptionsCamelCase } from '../types/report.js';
 import type { SubmitConfig } from '../web/valuation_wasm.js';
 /** Stable error codes; branch on these, show `message`. `ErrorCode` is generated from the Rust
  * (`ErrorCode` in valuation-core), each with what it means. */
@@ -70,16 +70,12 @@ export interface ValuationProgress {
     total: number;
     fraction: number;
 }
-/** `sample_size` → `sampleSize`. */
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 /**
- * The core's options: `ScoreOptions` (generated from the Rust, where each is documented) under
- * camel-case names, so an option added in Rust appears here with no edit (and options.js fails to
- * compile until it maps it). Each may be omitted for the core's default; `null` is not a value.
+ * The core's options: `ScoreOptions` under camel-case names, each optional, generated from the
+ * Rust with each field's doc (types/report.d.ts), so an option added in Rust appears here with no
+ * edit (and options.js fails to compile until it maps it).
  */
-export type ScoreOptionsCamelCase = {
-    [K in keyof ScoreOptions as CamelCase<K>]?: NonNullable<ScoreOptions[K]>;
-};
+export type { ScoreOptionsCamelCase };
 /** The options of one valuation: the core's (`ScoreOptions` in camel case) and the package's own. */
 export interface ValuateOptions extends ScoreOptionsCamelCase {
     /**

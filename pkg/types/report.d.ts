@@ -100,13 +100,23 @@ reasons: Array<string>, };
 
 export type ScoreOptions = { 
 /**
- * Units embedded per file (the content-defined sample); bounds model cost at any size.
+ * Units embedded per file (the content-defined sample; default 128): bounds model cost at
+ * any size.
  */
-sample_size: number, max_bytes: number, 
+sample_size: number, 
 /**
- * What the dataset is about, in a few words or sentences (one target per line).
+ * Larger files fail with `file_too_large` before being read (default 512 MiB).
  */
-domain: string | null, model_id: string, };
+max_bytes: number, 
+/**
+ * What the dataset is about, in a few words or sentences (one target per line); enables the
+ * relevance sub-score.
+ */
+domain: string | null, 
+/**
+ * The model id written into the report (default: the default model's).
+ */
+model_id: string, };
 
 export type Structure = { rows: number, columns: number, parse_rate: number, 
 /**
@@ -141,3 +151,24 @@ export type Threshold = { name: string, limit: number, value: number,
 score: number, };
 
 export type Verdict = { keep: boolean, reason: string | null, };
+
+/** `ScoreOptions` as the package's JS options spell them: camel case, each optional (omitted: the core's default). */
+export type ScoreOptionsCamelCase = { 
+/**
+ * Units embedded per file (the content-defined sample; default 128): bounds model cost at
+ * any size.
+ */
+sampleSize?: number, 
+/**
+ * Larger files fail with `file_too_large` before being read (default 512 MiB).
+ */
+maxBytes?: number, 
+/**
+ * What the dataset is about, in a few words or sentences (one target per line); enables the
+ * relevance sub-score.
+ */
+domain?: string, 
+/**
+ * The model id written into the report (default: the default model's).
+ */
+modelId?: string, };

@@ -43,7 +43,31 @@ fn generate() -> String {
         out.push_str(decl);
         out.push('\n');
     }
+    out.push_str("\n/** `ScoreOptions` as the package's JS options spell them: camel case, each optional (omitted: the core's default). */\nexport ");
+    out.push_str(&camel_case_options(&ScoreOptions::decl(&cfg)));
+    out.push('\n');
     out
+}
+
+/// ts-rs's declaration of `ScoreOptions` with its fields renamed to camel case and made optional
+/// (`null` dropped: an omitted option is the default), keeping each field's doc comment, so the
+/// package's `ValuateOptions` documents them without a copy of the list.
+fn camel_case_options(decl: &str) -> String {
+    let field = regex::Regex::new(r"(?m)(^|, )([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z][a-z0-9]*): ([^,]+?)( \| null)?,").unwrap();
+    let camel = |name: &str| {
+        let mut parts = name.split('_');
+        let mut out = parts.next().unwrap_or_default().to_string();
+        for p in parts {
+            let mut c = p.chars();
+            out.extend(c.next().map(|f| f.to_ascii_uppercase()));
+            out.push_str(c.as_str());
+        }
+        out
+    };
+    let renamed = field.replace_all(decl, |c: &regex::Captures| {
+        format!("{}{}?: {},", &c[1], camel(&c[2]), &c[3])
+    });
+    renamed.replacen("type ScoreOptions =", "type ScoreOptionsCamelCase =", 1)
 }
 
 #[test]

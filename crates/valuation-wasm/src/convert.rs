@@ -29,17 +29,9 @@ export interface EmbedOptions {
   precision?: "f32" | "int8" | null;
 }
 
-/** How a file is valued; omitted fields take their defaults. */
-export interface ScoreOptions {
-  /** Units embedded per file, the content-defined sample (default 128, at most 4096). */
-  sample_size?: number;
-  /** Larger files are refused with `file_too_large` (default 512 MiB). */
-  max_bytes?: number;
-  /** What the dataset is about, one target per line; enables the relevance sub-score. */
-  domain?: string | null;
-  /** Model id written into the report (default sentence-transformers/all-MiniLM-L6-v2). */
-  model_id?: string;
-}
+/** How a file is valued; omitted fields take their defaults. Generated from the Rust
+ * `ScoreOptions` with each field's doc (pkg/types/report.d.ts). */
+export type ScoreOptions = Partial<import("../types/report.js").ScoreOptions>;
 "#;
 
 pub fn error(code: ErrorCode, message: &str) -> JsValue {

@@ -25,11 +25,15 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ScoreOptions {
-    /// Units embedded per file (the content-defined sample); bounds model cost at any size.
+    /// Units embedded per file (the content-defined sample; default 128): bounds model cost at
+    /// any size.
     pub sample_size: usize,
+    /// Larger files fail with `file_too_large` before being read (default 512 MiB).
     pub max_bytes: u64,
-    /// What the dataset is about, in a few words or sentences (one target per line).
+    /// What the dataset is about, in a few words or sentences (one target per line); enables the
+    /// relevance sub-score.
     pub domain: Option<String>,
+    /// The model id written into the report (default: the default model's).
     pub model_id: String,
 }
 
