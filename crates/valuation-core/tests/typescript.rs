@@ -53,7 +53,9 @@ fn generate() -> String {
 /// (`null` dropped: an omitted option is the default), keeping each field's doc comment, so the
 /// package's `ValuateOptions` documents them without a copy of the list.
 fn camel_case_options(decl: &str) -> String {
-    let field = regex::Regex::new(r"(?m)(^|, )([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z][a-z0-9]*): ([^,]+?)( \| null)?,").unwrap();
+    let field =
+        regex::Regex::new(r"(?m)(^|, )([a-z][a-z0-9]*(?:_[a-z0-9]+)*): ([^,]+?)( \| null)?,")
+            .unwrap();
     let camel = |name: &str| {
         let mut parts = name.split('_');
         let mut out = parts.next().unwrap_or_default().to_string();
