@@ -57,6 +57,17 @@ export function checkPrecision(precision = DEFAULT_MODEL.precision) {
 }
 
 /**
+ * A caller's per-file entries without those left undefined, which mean "the default" as they do
+ * for every other option, not "none": `sha256: { weights: undefined }` must not unpin the weights.
+ * @template {object} T
+ * @param {T | undefined} entries
+ * @returns {Partial<T>}
+ */
+function given(entries) {
+  return /** @type {Partial<T>} */ (Object.fromEntries(Object.entries(entries ?? {}).filter(([, v]) => v !== undefined)));
+}
+
+/**
  * Fills in defaults. The default weights hashes apply only to the default model.
  * @param {ModelSource} [spec]
  * @returns {ResolvedModel}
@@ -64,9 +75,8 @@ export function checkPrecision(precision = DEFAULT_MODEL.precision) {
 export function resolveModel(spec = {}) {
   const sameModel = spec.id === undefined || spec.id === DEFAULT_MODEL.id;
   const precision = checkPrecision(spec.precision);
-  // Every role has a name: the defaults name all four (a `files` entry set to undefined by the
-  // caller is taken as given, as before).
-  const files = /** @type {Record<FileRole, string>} */ ({ ...DEFAULT_MODEL.files, ...spec.files });
+  // Every role has a name: the defaults name all four.
+  const files = /** @type {Record<FileRole, string>} */ ({ ...DEFAULT_MODEL.files, ...given(spec.files) });
   const weightsRole = precision === 'int8' ? 'int8Weights' : 'weights';
   const bundled = spec.baseUrl === undefined && precision === 'int8' && sameModel;
   const baseUrl = String(spec.baseUrl ?? DEFAULT_MODEL.baseUrl);
@@ -77,10 +87,11 @@ export function resolveModel(spec = {}) {
     ? bundledUrls()
     : { config: urlOf(files.config), tokenizer: urlOf(files.tokenizer), [weightsRole]: urlOf(files[weightsRole]) };
   /** @type {Partial<Record<FileRole, string>>} */
-  const sha256 = { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...spec.sha256 };
+  const repinned = given(spec.sha256);
+  const sha256 = { ...(sameModel ? DEFAULT_MODEL.sha256 : {}), ...repinned };
   // A pinned size goes with its pinned hash: a file whose hash the caller re-pins has no size.
   const bytes = (/** @type {FileRole} */ role) =>
-    (sameModel && spec.sha256?.[role] === undefined ? MODEL_SPEC.bytes[role] : undefined);
+    (sameModel && repinned[role] === undefined ? MODEL_SPEC.bytes[role] : undefined);
   return {
     id: spec.id ?? DEFAULT_MODEL.id,
     precision,

@@ -28,6 +28,6 @@ node --test --test-timeout=120000 pool.test.mjs
 echo "pkg-tests: browser (headless Chromium)" >&2
 node --test --test-concurrency=1 --test-timeout=300000 browser.test.mjs
 echo "pkg-tests: Node (verify)" >&2
-node --test --test-timeout=300000 verify.test.mjs error-codes.test.mjs
+node --test --test-timeout=300000 verify.test.mjs error-codes.test.mjs model-source.test.mjs
 echo "pkg-tests: submit (headless Chromium and Node; PostgreSQL 15 + the test gateway)" >&2
 ../../scripts/with-stack.sh timeout 300 node --test --test-concurrency=1 --test-timeout=120000 submit.test.mjs
