@@ -42,7 +42,8 @@ export interface ModelSource {
 export interface ModelProgress {
     file: string;
     loaded: number;
-    /** Bytes in all; `null` while unknown (a host that compresses on the fly sends no length). */
+    /** Bytes in all: the pinned size for the default model's files; otherwise the host's length, or
+     * `null` while unknown (a host that compresses on the fly sends no length). */
     total: number | null;
     cached: boolean;
 }
