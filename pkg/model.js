@@ -146,7 +146,7 @@ async function download(role, source, onProgress) {
   if (!response.ok) throw new ValuationError('model_fetch_failed', `${url}: HTTP ${response.status}`);
   const contentType = response.headers.get('content-type') ?? '';
   // Checked before the body is read: a wrong URL's page need not arrive whole to be refused.
-  if (looksLikeHtml(new Uint8Array(0), contentType)) throw htmlError(file, url);
+  if (HTML_TYPE.test(contentType)) throw htmlError(file, url);
   // The pinned size is exact; content-length is the size on the wire, which a compressing host
   // drops (then the total is unknown, null, not "loaded").
   const total = size ?? (Number(response.headers.get('content-length')) || null);
@@ -183,13 +183,16 @@ async function download(role, source, onProgress) {
   return { bytes, contentType };
 }
 
-/** An HTML page where a model file should be: what a wrong URL on most hosts answers with. */
+/** A page's content type: refused from the headers alone, before the body is read. */
+const HTML_TYPE = /^\s*text\/html/i;
+
 /**
+ * An HTML page where a model file should be: what a wrong URL on most hosts answers with.
  * @param {Uint8Array} bytes
  * @param {string} contentType
  */
 function looksLikeHtml(bytes, contentType) {
-  if (/^\s*text\/html/i.test(contentType)) return true;
+  if (HTML_TYPE.test(contentType)) return true;
   const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
   return head.startsWith('<!doctype') || head.startsWith('<html');
 }
