@@ -56,7 +56,7 @@ export function createValuator(options = {}) {
   });
   return {
     valuate: (input, valuateOptions = {}) => pool.submit(input, valuateOptions),
-    ready: () => pool.ready(),
+    ready: (readyOptions) => (readyOptions?.allWorkers ? pool.allReady() : pool.ready()),
     stats: () => pool.stats(),
     get pending() {
       return pool.queue.length + pool.slots.filter((s) => s.job).length;

@@ -103,8 +103,15 @@ export interface Valuator {
     /** Queues a file; resolves with its report, rejects with a `ValuationError`. */
     /** A string is valued as the UTF-8 text of a file. */
     valuate(input: Blob | ArrayBuffer | ArrayBufferView | string, options?: ValuateOptions): Promise<Report>;
-    /** Resolves once the first worker has loaded the model. */
-    ready(): Promise<ModelInfo>;
+    /**
+     * Resolves once the first worker has loaded the model: files can be valued from then on. The
+     * other workers start after it (they read the model from the cache it filled), so a file valued
+     * before they are up runs on fewer workers. `{ allWorkers: true }` waits for every worker, e.g.
+     * before timing a valuation or when the first file should use every core.
+     */
+    ready(options?: {
+        allWorkers?: boolean;
+    }): Promise<ModelInfo>;
     /** Wasm memory per worker (linear memory only grows: each worker's peak so far) and the texts each has embedded. */
     stats(): Promise<{
         workers: number;

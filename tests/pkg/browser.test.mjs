@@ -297,7 +297,7 @@ test('one file on two workers: every worker embeds part of its texts and the rep
     const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).arrayBuffer()], n)));
     const run = async (workers) => {
       const valuator = createValuator({ model: { baseUrl: '/model/' }, workers });
-      await valuator.ready();
+      await valuator.ready({ allWorkers: true }); // the second worker starts after the first: wait for it
       const reports = [];
       const spread = [];
       // One file at a time: the other worker has no file of its own, only this file's texts.

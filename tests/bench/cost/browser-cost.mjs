@@ -41,14 +41,14 @@ try {
         const { createValuator } = window.valuation;
         const model = config.precision === 'f32' ? { precision: 'f32', baseUrl: '/model/' } : {};
         const valuator = createValuator({ model, workers: config.workers });
-        await valuator.ready();
+        await valuator.ready({ allWorkers: true });
         const bytes = await (await fetch(`/data/${name}`)).arrayBuffer();
         const once = async () => {
           const start = performance.now();
           const report = await valuator.valuate(new File([bytes], name));
           return { ms: performance.now() - start, report };
         };
-        await once(); // warm-up: every worker has loaded the model and compiled its code
+        await once(); // warm-up: every worker compiles its code
         await once();
         const runs = [];
         for (let i = 0; i < 5; i++) runs.push(await once());
