@@ -125,6 +125,42 @@ pub fn gelu() -> Result<(), String> {
     }
 }
 
+/// softmax_scaled (SIMD max and exp in wasm) against its one-element-at-a-time reference on odd
+/// lengths, rows whose maximum is a zero of either sign, and rows with a NaN or an infinity: the
+/// same bits, or NaN where the reference has NaN.
+pub fn softmax() -> Result<(), String> {
+    let mut rows: Vec<Vec<f32>> = [1, 3, 4, 7, 13, 128, 257]
+        .iter()
+        .map(|&len| {
+            let mut next = lcg(len);
+            (0..len).map(|_| next() * 40.0).collect()
+        })
+        .collect();
+    rows.push(vec![-0.0, -3.0, 0.0, -1.0, -0.0, -2.0]);
+    rows.push(vec![-1.0, 0.0, -0.0, -5.0, -0.5]);
+    rows.push(vec![-0.0; 9]);
+    rows.push(vec![1.0, f32::NAN, 2.0, 0.5, 3.0, -1.0]);
+    rows.push(vec![f32::NAN; 5]);
+    rows.push(vec![f32::NEG_INFINITY, -1.0, 2.0, f32::NEG_INFINITY, 0.0]);
+    rows.push(vec![f32::NEG_INFINITY; 6]);
+    rows.push(vec![1.0, f32::INFINITY, -3.0, 4.0, 5.0]);
+    for row in rows {
+        let (mut fast, mut want) = (row.clone(), row.clone());
+        math::softmax_scaled(&mut fast, 0.176_776_7);
+        math::softmax_scaled_reference(&mut want, 0.176_776_7);
+        let same = fast
+            .iter()
+            .zip(&want)
+            .all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+        if !same {
+            return Err(format!(
+                "softmax_scaled differs from its reference on {row:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Row quantisation (SIMD in wasm) against its scalar reference, NaN and infinities included.
 pub fn quantize() -> Result<(), String> {
     for (len, seed) in [(1, 1), (3, 2), (17, 3), (384, 4), (1536, 5)] {
@@ -168,6 +204,7 @@ pub fn all() -> Result<(), String> {
         }
     }
     quantize()?;
+    softmax()?;
     attention()?;
     gelu()?;
     crate::pii::check_key_runs()?;

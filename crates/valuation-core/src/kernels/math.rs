@@ -194,6 +194,45 @@ pub fn sum(x: &[f32]) -> f32 {
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
+/// The largest element of a row by compare-and-select, four lanes at a time (`f32x4.pmax` in
+/// wasm); `-∞` for an empty row. `f32::max` runs as a call to `fmaxf` in wasm (its NaN rule has no
+/// instruction there), once per attention score: 3 % of a unit's time. The two differ only in
+/// which zero they return and whether a NaN is skipped, and neither shows in [`softmax_scaled`]:
+/// `v − (+0)` and `v − (−0)` are both `v` (or a zero, whose exp is 1), and a NaN anywhere in a
+/// row makes the whole row NaN through the sum either way.
+pub fn max(x: &[f32]) -> f32 {
+    let c = x.chunks_exact(4);
+    let r = c.remainder();
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let lanes = {
+        use core::arch::wasm32::*;
+        let mut m = f32x4_splat(f32::NEG_INFINITY);
+        for v in c {
+            // SAFETY: v is 4 f32s; unaligned v128 loads are allowed in wasm.
+            m = f32x4_pmax(m, unsafe { v128_load(v.as_ptr() as *const v128) });
+        }
+        [
+            f32x4_extract_lane::<0>(m),
+            f32x4_extract_lane::<1>(m),
+            f32x4_extract_lane::<2>(m),
+            f32x4_extract_lane::<3>(m),
+        ]
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let lanes = {
+        let mut lanes = [f32::NEG_INFINITY; 4];
+        for v in c {
+            for l in 0..4 {
+                lanes[l] = if lanes[l] < v[l] { v[l] } else { lanes[l] };
+            }
+        }
+        lanes
+    };
+    let pick = |a: f32, b: f32| if a < b { b } else { a };
+    let lanes_max = lanes.into_iter().fold(f32::NEG_INFINITY, pick);
+    r.iter().fold(lanes_max, |a, &b| pick(a, b))
+}
+
 /// `x ← LayerNorm(x + add)` over one row (BERT's residual + post-norm), in place.
 pub fn add_layer_norm(x: &mut [f32], add: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
     for (v, a) in x.iter_mut().zip(add) {
@@ -230,7 +269,7 @@ pub fn layer_norm(x: &mut [f32], gamma: &[f32], beta: &[f32], eps: f32) {
 /// ([`sum`]'s lane order). Four lanes at a time in wasm, the same bits as
 /// [`softmax_scaled_reference`].
 pub fn softmax_scaled(x: &mut [f32], scale: f32) {
-    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let max = max(x);
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let rest = {
         let mut chunks = x.chunks_exact_mut(4);
