@@ -16,7 +16,7 @@ pub type Sketch = [u64; 2];
 ///
 /// All 128 projections advance together over the embedding (a matrix–vector product with a
 /// ±1 table, which vectorises); each one still adds its ±x in dimension order, so every bit is
-/// the one [`tests::reference`] gives.
+/// the one `tests::reference` gives.
 pub fn simhash(embedding: &[f32]) -> Sketch {
     let acc = projections(embedding);
     let mut out = [0u64; 2];

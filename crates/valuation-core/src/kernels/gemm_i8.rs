@@ -172,7 +172,7 @@ pub enum RelaxedDot {
 
 static SPLIT_DOT: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
-/// The form the relaxed-SIMD int8 kernel uses now (fused until [`set_relaxed_dot`]).
+/// The form the relaxed-SIMD int8 kernel uses now (fused until `set_relaxed_dot`).
 pub fn relaxed_dot() -> RelaxedDot {
     if SPLIT_DOT.load(core::sync::atomic::Ordering::Relaxed) {
         RelaxedDot::Split

@@ -177,7 +177,7 @@ fn exp4(x: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     v128_bitselect(x, v, f32x4_ne(x, x))
 }
 
-/// Σ x in the same fixed lane order as [`dot`].
+/// Σ x in a fixed order: four interleaved lanes, then (l0+l1)+(l2+l3).
 #[inline]
 pub fn sum(x: &[f32]) -> f32 {
     let mut lanes = [0f32; 4];

@@ -8,7 +8,7 @@ use crate::embed::EmbedError;
 
 /// The safetensors `__metadata__` key and value that mark the int8 file.
 pub const FORMAT_KEY: &str = "format";
-/// v2 adds the smoothing input scales ([`INPUT_SCALE`]); a reader that ignored them would compute
+/// v2 adds the smoothing input scales (`INPUT_SCALE`); a reader that ignored them would compute
 /// wrong vectors silently, so the name changed: a v1-only reader rejects a v2 file as not int8.
 pub const INT8_FORMAT: &str = "dataunion-valuation-int8-v2";
 /// The first int8 files (no smoothing, 8-bit activations into q/k/v): still read.
