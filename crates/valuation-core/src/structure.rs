@@ -50,11 +50,16 @@ fn is_missing(c: &str) -> bool {
     c.is_empty() || c.len() <= 4 && MISSING.iter().any(|m| c.eq_ignore_ascii_case(m))
 }
 
-/// Only digits, signs, a point and an exponent can spell a finite `f64` (`inf` and `nan` are not
-/// finite): anything else skips the parse.
+/// Only digits, a point, an exponent and signs (first, or after the exponent's `e`) can spell a
+/// finite `f64` (`inf` and `nan` are not finite): anything else skips the parse. Dates such as
+/// `2026-5-25` were a parse each.
 fn may_be_finite_float(c: &str) -> bool {
-    c.bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+    let b = c.as_bytes();
+    b.iter().enumerate().all(|(i, &x)| match x {
+        b'0'..=b'9' | b'.' | b'e' | b'E' => true,
+        b'+' | b'-' => i == 0 || matches!(b[i - 1], b'e' | b'E'),
+        _ => false,
+    })
 }
 
 /// Digits around one point, with a digit on either side: what most decimal cells look like. No
@@ -404,6 +409,9 @@ mod tests {
             "00.00",
             "1,5",
             "2026-01-02",
+            "2026-5-25",
+            "1e+5",
+            "-1.5E-07",
             "true",
             "Yes",
             "abc",
@@ -424,7 +432,7 @@ mod tests {
             cells.push(format!("-{}.", "9".repeat(digits)));
         }
         // Every string of up to four characters over the ones that matter.
-        let alphabet = ["1", "0", ".", "-", "+", "e", " ", "x"];
+        let alphabet = ["1", "0", ".", "-", "+", "e", "E", " ", "x"];
         let mut frontier = vec![String::new()];
         for _ in 0..4 {
             frontier = frontier

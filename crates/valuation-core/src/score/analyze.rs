@@ -186,7 +186,7 @@ fn read_table(
 ) -> TableMeasures {
     let mut stats: Option<StructureStats> = None;
     let mut names: Vec<String> = Vec::new();
-    let unparsed = table::read_rows(text, delimiter, |record| {
+    let unparsed = table::read_rows(text, delimiter, |record, raw| {
         let stats = stats.get_or_insert_with(|| {
             let header = record
                 .iter()
@@ -208,7 +208,7 @@ fn read_table(
             stats.consume_header();
             return;
         }
-        table_row(stats, &names, sampler, normalizer, record);
+        table_row(stats, &names, sampler, normalizer, record, raw);
     });
     let mut stats = stats.unwrap_or_default();
     TableMeasures {
@@ -227,15 +227,22 @@ fn table_row(
     sampler: &mut UnitSampler,
     normalizer: &mut Normalizer,
     record: &csv::StringRecord,
+    raw: Option<&str>,
 ) {
     stats.table_row(record.len(), record.iter());
-    // The cells joined by spaces, normalised without joining them.
+    // The unit's normal form is that of its cells joined by spaces. A row without quotes has
+    // the same one as its text (`read_rows`), normalised in one go rather than cell by cell.
     normalizer.clear();
-    for (i, cell) in record.iter().enumerate() {
-        if i > 0 {
-            normalizer.gap();
+    match raw {
+        Some(raw) => normalizer.push(raw),
+        None => {
+            for (i, cell) in record.iter().enumerate() {
+                if i > 0 {
+                    normalizer.gap();
+                }
+                normalizer.push(cell);
+            }
         }
-        normalizer.push(cell);
     }
     sampler.push(normalizer.as_bytes(), || {
         let mut s = String::new();
