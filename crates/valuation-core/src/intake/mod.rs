@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod json;
+pub mod rows;
 pub mod sniff;
 pub mod table;
 

@@ -2,8 +2,8 @@
 //! quoting, embedded newlines and ragged rows, which hand-written splitting gets wrong).
 
 const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
-// `read_rows` hands each record's text to the unit normaliser, which must see its delimiters as
-// spaces: none may be alphanumeric.
+// `rows::read_rows` hands a record's text to the unit normaliser, which must see its delimiters
+// as spaces: none may be alphanumeric.
 const _: () = {
     let mut i = 0;
     while i < CANDIDATES.len() {
@@ -74,87 +74,9 @@ fn looks_like_prose(records: &[csv::StringRecord]) -> bool {
     words > fields * 6
 }
 
-/// Calls `row` with each record's fields and, when it holds no quote, the text it was read
-/// from; a record the reader cannot decode counts as unparsed.
-///
-/// That text runs from the end of the previous record to the end of this one's terminator, so
-/// besides the record it holds only line terminators (and skipped blank lines). Without quotes
-/// its fields are the text split at the delimiters, and the delimiters and terminators are the
-/// only bytes they drop (tested in `raw_rows_match_their_fields`). A quote may drop out
-/// between two letters (`"ab"cd` is the field `abcd`): then `None`.
-pub fn read_rows(
-    text: &str,
-    delimiter: u8,
-    mut row: impl FnMut(&csv::StringRecord, Option<&str>),
-) -> usize {
-    let mut unparsed = 0;
-    let mut record = csv::StringRecord::new();
-    let mut rdr = reader(text, delimiter);
-    let mut start = 0;
-    // The first quote at or after `start` (the text's length: none). Found by one SIMD scan
-    // over a file without quotes, rather than a look at every record.
-    let quote_from =
-        |at: usize| memchr::memchr(b'"', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i);
-    let mut quote = quote_from(0);
-    loop {
-        let result = rdr.read_record(&mut record);
-        // Offsets into `text` after a terminator byte or at either end: char boundaries.
-        let end = usize::try_from(rdr.position().byte()).map_or(text.len(), |e| e.min(text.len()));
-        if quote < start {
-            quote = quote_from(start);
-        }
-        let raw = if end <= quote {
-            text.get(start..end)
-        } else {
-            None
-        };
-        start = end;
-        match result {
-            Ok(true) => row(&record, raw),
-            Ok(false) => return unparsed,
-            Err(_) => unparsed += 1,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What `read_rows` hands over: a record's text without quotes has its fields' normal form
-    /// (delimiters and terminators are the only bytes the fields drop, and the normaliser turns
-    /// both into one space); a record with quotes has none.
-    #[test]
-    fn raw_rows_match_their_fields() {
-        let normalize_unit = |text: &str| {
-            let mut n = crate::units::Normalizer::default();
-            n.push(text);
-            n.as_bytes().to_vec()
-        };
-        let inputs = [
-            "a,b,c\n1,2,3\n",
-            "name,quote\r\nann,\"hi, there\"\r\n\r\n\nbob,\"a\nb \"\"x\"\"\"\r\n",
-            "x;y\n\"caf\u{e9}\";\u{65e5}\u{672c}\n;;\n\"unterminated;z\n",
-            "a|b\rc|d\r\ne|f",
-            "one\n\n\n  ,\"\",\n\"ab\"cd,e\"f\n",
-            "",
-        ];
-        let (mut with_text, mut without) = (0, 0);
-        for (text, delimiter) in inputs.iter().zip([b',', b',', b';', b'|', b',', b',']) {
-            read_rows(text, delimiter, |record, raw| {
-                let joined = record.iter().collect::<Vec<_>>().join(" ");
-                match raw {
-                    Some(raw) => {
-                        with_text += 1;
-                        assert_eq!(normalize_unit(raw), normalize_unit(&joined), "{raw:?}");
-                    }
-                    None => without += 1,
-                }
-            });
-        }
-        // Each kind of record occurs, so both branches above ran.
-        assert_eq!((with_text, without), (9, 6));
-    }
 
     #[test]
     fn sniffs_quoted_csv_and_rejects_prose() {
