@@ -9,6 +9,12 @@ use std::collections::BTreeMap;
 // 64x64->128-bit multiply is a library call in wasm, where XXH64 needs only native ones.
 use xxhash_rust::xxh64::xxh64;
 
+use crate::intake::rows::Record;
+
+/// The seed of a positional row's hash when it is of its fields joined by the delimiter; the
+/// length-prefixed spelling uses 0, so the two spellings never meet but by a 64-bit collision.
+const JOINED_ROW_SEED: u64 = 0x6a6f_696e_6564; // "joined"
+
 /// Columns (or JSON key paths) tracked per file; wider files are measured on the first ones.
 pub const MAX_COLUMNS: usize = 256;
 const MAX_DISTINCT: usize = 64;
@@ -207,16 +213,14 @@ impl StructureStats {
         self.header_pending = false;
     }
 
-    /// A positional row (CSV/TSV): `width` fields, of which the first `MAX_COLUMNS` are measured.
+    /// A positional row (CSV/TSV), of which the first `MAX_COLUMNS` fields are measured.
     /// Field `i` is the column named `names[i]`, or `column_{i+1}` past the named ones.
-    pub fn table_row<'a>(&mut self, width: usize, fields: impl Iterator<Item = &'a str>) {
+    pub fn table_row(&mut self, record: &Record<'_>) {
+        let width = record.len();
         let expected = *self.width.get_or_insert(width);
         self.ragged_rows += u64::from(width != expected);
         self.start_row();
-        for (i, value) in fields.enumerate().take(MAX_COLUMNS) {
-            // A field's column is its position: the values alone, each with its length, tell
-            // two rows apart.
-            push_field_bytes(&mut self.row_bytes, value);
+        for (i, value) in record.iter().enumerate().take(MAX_COLUMNS) {
             if i < self.names.len() {
                 // Names are registered in order: `names[i]` is column `i`.
                 self.cell(i, value);
@@ -228,24 +232,54 @@ impl StructureStats {
             }
         }
         self.columns_truncated |= width > MAX_COLUMNS;
-        self.end_row();
+        let hash = self.positional_row_hash(record, width);
+        self.end_row(hash);
+    }
+
+    /// What tells positional rows apart for the duplicate count: the values of their first
+    /// `MAX_COLUMNS` fields, in order, however they were quoted. Hashed as the fields joined by
+    /// the delimiter where that spelling is unambiguous (no field holds the delimiter, and no
+    /// field is left out): for a line without quotes that is its own text, hashed in place.
+    /// Otherwise each field after its length, under another seed.
+    fn positional_row_hash(&mut self, record: &Record<'_>, width: usize) -> u64 {
+        let delimiter = record.delimiter();
+        self.row_bytes.clear();
+        if width <= MAX_COLUMNS {
+            if let Some(line) = record.line() {
+                return xxh64(line.as_bytes(), JOINED_ROW_SEED);
+            }
+            if record.iter().all(|f| !f.as_bytes().contains(&delimiter)) {
+                for (i, field) in record.iter().enumerate() {
+                    if i > 0 {
+                        self.row_bytes.push(delimiter);
+                    }
+                    self.row_bytes.extend_from_slice(field.as_bytes());
+                }
+                return xxh64(&self.row_bytes, JOINED_ROW_SEED);
+            }
+        }
+        for field in record.iter().take(MAX_COLUMNS) {
+            push_field_bytes(&mut self.row_bytes, field);
+        }
+        xxh64(&self.row_bytes, 0)
     }
 
     /// A keyed record (JSON): absent keys count as missing cells.
     pub fn record<'a>(&mut self, cells: impl Iterator<Item = (&'a str, &'a str)>) {
         self.start_row();
+        self.row_bytes.clear();
         for (name, value) in cells {
             push_cell_bytes(&mut self.row_bytes, name, value);
             if let Some(c) = self.column_index(name) {
                 self.cell(c, value);
             }
         }
-        self.end_row();
+        let hash = xxh64(&self.row_bytes, 0);
+        self.end_row(hash);
     }
 
     fn start_row(&mut self) {
         self.rows += 1;
-        self.row_bytes.clear();
         self.seen.clear();
         self.seen.resize(self.columns.len(), false);
     }
@@ -262,13 +296,13 @@ impl StructureStats {
         }
     }
 
-    fn end_row(&mut self) {
+    fn end_row(&mut self, hash: u64) {
         for (column, seen) in self.columns.iter_mut().zip(&self.seen) {
             if !seen {
                 column.missing += 1;
             }
         }
-        self.row_hashes.push(xxh64(&self.row_bytes, 0));
+        self.row_hashes.push(hash);
     }
 
     pub fn finish(&mut self, unparsed: u64) -> Structure {
@@ -450,16 +484,11 @@ mod tests {
     #[test]
     fn measures_a_small_table() {
         let mut s = StructureStats::with_header(vec!["id".into(), "name".into(), "label".into()]);
-        for row in [
-            ["1", "ann", "spam"],
-            ["2", "", "ham"],
-            ["3", "cy", "ham"],
-            ["3", "cy", "ham"],
-            ["x", "di", "ham"],
-        ] {
-            s.table_row(3, row.into_iter());
-        }
-        s.table_row(2, ["6", "ed"].into_iter());
+        let text = "id,name,label\n1,ann,spam\n2,,ham\n3,cy,ham\n3,cy,ham\nx,di,ham\n6,ed\n";
+        crate::intake::rows::read_rows(text, b',', |r| match s.header_pending() {
+            true => s.consume_header(),
+            false => s.table_row(r),
+        });
         let m = s.finish(0);
         assert_eq!((m.rows, m.columns), (6, 3));
         assert!((m.parse_rate - 5.0 / 6.0).abs() < 1e-12);
@@ -467,6 +496,28 @@ mod tests {
         assert!((m.duplicate_rows - 1.0 / 6.0).abs() < 1e-12);
         assert_eq!(m.label_column.as_deref(), Some("label"));
         assert!((m.label_balance.unwrap() - 2.0 * 1.0 / 5.0).abs() < 1e-12);
+    }
+
+    /// Duplicate rows are rows of equal values, however quoted; a delimiter inside a field, or
+    /// a difference past the measured columns, is told apart as before.
+    #[test]
+    fn duplicate_rows_compare_values_not_spelling() {
+        let duplicates = |text: &str| {
+            let mut s = StructureStats::default();
+            crate::intake::rows::read_rows(text, b',', |r| s.table_row(r));
+            let rows = s.rows;
+            (
+                rows,
+                (s.finish(0).duplicate_rows * rows as f64).round() as u64,
+            )
+        };
+        // The first record goes through the parser, the others are lines or parsed.
+        assert_eq!(duplicates("a,b\n\"a\",b\na,\"b\"\na,b\n"), (4, 3));
+        assert_eq!(duplicates("\"a,b\"\na,b\n\"a,b\"\n"), (3, 1));
+        assert_eq!(duplicates("x,\"\"\nx,\nx\n\"x\"\n"), (4, 2));
+        let wide = |last: &str| format!("{}{last}", "v,".repeat(MAX_COLUMNS));
+        let text = format!("{}\n{}\n{}\n", wide("1"), wide("2"), wide("\"1\""));
+        assert_eq!(duplicates(&text), (3, 2));
     }
 
     #[test]

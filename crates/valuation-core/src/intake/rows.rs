@@ -11,7 +11,11 @@ pub enum Record<'a> {
     /// A line without quotes: its fields are its text split at `delimiter`.
     Line { text: &'a str, delimiter: u8 },
     /// A record `csv-core` read: its fields concatenated, and where each ends.
-    Parsed { fields: &'a str, ends: &'a [usize] },
+    Parsed {
+        fields: &'a str,
+        ends: &'a [usize],
+        delimiter: u8,
+    },
 }
 
 impl<'a> Record<'a> {
@@ -30,11 +34,18 @@ impl<'a> Record<'a> {
                 rest: Some(text),
                 delimiter,
             },
-            Record::Parsed { fields, ends } => Fields::Parsed {
+            Record::Parsed { fields, ends, .. } => Fields::Parsed {
                 fields,
                 ends: ends.iter(),
                 start: 0,
             },
+        }
+    }
+
+    /// The file's delimiter.
+    pub fn delimiter(&self) -> u8 {
+        match *self {
+            Record::Line { delimiter, .. } | Record::Parsed { delimiter, .. } => delimiter,
         }
     }
 
@@ -157,6 +168,7 @@ pub fn read_rows(text: &str, delimiter: u8, mut row: impl FnMut(&Record<'_>)) {
         row(&Record::Parsed {
             fields,
             ends: &ends[..nends],
+            delimiter,
         });
     }
 }

@@ -230,7 +230,7 @@ fn table_row(
     normalizer: &mut Normalizer,
     record: &rows::Record<'_>,
 ) {
-    stats.table_row(record.len(), record.iter());
+    stats.table_row(record);
     // The unit's normal form is that of its cells joined by spaces. A line without quotes has
     // the same one (`Record::line`), normalised in one go rather than cell by cell.
     normalizer.clear();
