@@ -53,7 +53,12 @@ fn trim(v: &str) -> &str {
 /// Empty or a missing-value marker, in any ASCII case; `c` is trimmed. (Every cell of a table
 /// comes here, so nothing is allocated.)
 fn is_missing(c: &str) -> bool {
-    c.is_empty() || c.len() <= 4 && MISSING.iter().any(|m| c.eq_ignore_ascii_case(m))
+    // Every marker starts with `n`, `N`, `-` or `?` (`| 0x20` lowercases a letter and keeps
+    // `-` and `?`): other short cells skip the comparisons.
+    c.is_empty()
+        || c.len() <= 4
+            && matches!(c.as_bytes()[0] | 0x20, b'n' | b'-' | b'?')
+            && MISSING.iter().any(|m| c.eq_ignore_ascii_case(m))
 }
 
 /// Only digits, a point, an exponent and signs (first, or after the exponent's `e`) can spell a
@@ -83,7 +88,19 @@ fn is_plain_decimal(unsigned: &str) -> bool {
 
 /// The type of a trimmed cell.
 fn cell_type(c: &str) -> CellType {
-    let digits = c.strip_prefix(['-', '+']).unwrap_or(c);
+    // A letter first rules out a number (`e5`, `inf`, `nan` are no finite `f64`) and a date:
+    // most text cells are decided here.
+    if c.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return if c.len() <= 5 && BOOLEANS.iter().any(|b| c.eq_ignore_ascii_case(b)) {
+            CellType::Boolean
+        } else {
+            CellType::Text
+        };
+    }
+    let digits = match c.as_bytes().first() {
+        Some(b'-' | b'+') => &c[1..],
+        _ => c,
+    };
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         CellType::Integer
     } else if is_plain_decimal(digits)
@@ -219,6 +236,20 @@ impl StructureStats {
         let width = record.len();
         let expected = *self.width.get_or_insert(width);
         self.ragged_rows += u64::from(width != expected);
+        let hash = self.positional_row_hash(record, width);
+        if width <= self.names.len() {
+            // Every field has its own registered column (`names[i]` is column `i`), so no
+            // bookkeeping of which columns the row had: those past its end are missing.
+            self.rows += 1;
+            for (column, value) in self.columns.iter_mut().zip(record.iter()) {
+                column.cell(value);
+            }
+            for column in &mut self.columns[width..] {
+                column.missing += 1;
+            }
+            self.row_hashes.push(hash);
+            return;
+        }
         self.start_row();
         for (i, value) in record.iter().enumerate().take(MAX_COLUMNS) {
             if i < self.names.len() {
@@ -232,7 +263,6 @@ impl StructureStats {
             }
         }
         self.columns_truncated |= width > MAX_COLUMNS;
-        let hash = self.positional_row_hash(record, width);
         self.end_row(hash);
     }
 
@@ -444,6 +474,10 @@ mod tests {
             "1,5",
             "2026-01-02",
             "2026-5-25",
+            "infinity",
+            "E5",
+            "e-5",
+            "Yes.",
             "1e+5",
             "-1.5E-07",
             "true",
@@ -496,6 +530,22 @@ mod tests {
         assert!((m.duplicate_rows - 1.0 / 6.0).abs() < 1e-12);
         assert_eq!(m.label_column.as_deref(), Some("label"));
         assert!((m.label_balance.unwrap() - 2.0 * 1.0 / 5.0).abs() < 1e-12);
+    }
+
+    /// Rows shorter and longer than the header: a column first seen late was missing before.
+    #[test]
+    fn ragged_rows_count_missing_cells() {
+        let mut s = StructureStats::with_header(vec!["a".into(), "b".into()]);
+        crate::intake::rows::read_rows("a,b\n1,2\n3,4,5\n6\n", b',', |r| {
+            match s.header_pending() {
+                true => s.consume_header(),
+                false => s.table_row(r),
+            }
+        });
+        let m = s.finish(0);
+        assert_eq!((m.rows, m.columns), (3, 3));
+        assert!((m.missing_cells - 3.0 / 9.0).abs() < 1e-12);
+        assert!((m.parse_rate - 1.0 / 3.0).abs() < 1e-12);
     }
 
     /// Duplicate rows are rows of equal values, however quoted; a delimiter inside a field, or
