@@ -31,27 +31,44 @@ pub struct Decoded<'a> {
 }
 
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
-    let (text, encoding, invalid_bytes) = match bytes {
+    let ((text, encoding, invalid_bytes), ascii) = match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => with_utf8(rest, Encoding::Utf8Bom),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes, Encoding::Utf16le),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, Encoding::Utf16be),
+        [0xFF, 0xFE, rest @ ..] => with_ascii(utf16(rest, u16::from_le_bytes, Encoding::Utf16le)),
+        [0xFE, 0xFF, rest @ ..] => with_ascii(utf16(rest, u16::from_be_bytes, Encoding::Utf16be)),
         _ => with_utf8(bytes, Encoding::Utf8),
     };
-    let text = normalize(text);
+    let text = normalize(text, ascii);
     Decoded {
-        ascii: is_ascii(&text),
+        // Line endings to `\n` keep ASCII text ASCII.
+        ascii,
         text,
         encoding,
         invalid_bytes,
     }
 }
 
-fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Cow<'_, str>, Encoding, usize) {
+type Text<'a> = (Cow<'a, str>, Encoding, usize);
+
+/// The decoded text and whether it is all ASCII.
+fn with_ascii(text: Text<'_>) -> (Text<'_>, bool) {
+    let ascii = is_ascii(&text.0);
+    (text, ascii)
+}
+
+/// UTF-8, and whether it is all ASCII: most files are, and for them that one check is the
+/// validation (no UTF-8 validator pass, no NFC check).
+fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Text<'_>, bool) {
+    if is_ascii_bytes(bytes) {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+        return ((Cow::Borrowed(text), encoding, 0), true);
+    }
+    // Not ASCII: a byte of 0x80 or more, or a U+FFFD in its place.
     match valid_utf8(bytes) {
-        Some(text) => (Cow::Borrowed(text), encoding, 0),
+        Some(text) => ((Cow::Borrowed(text), encoding, 0), false),
         None => {
             let (text, invalid) = utf8_lossy_counted(bytes);
-            (Cow::Owned(text), encoding, invalid)
+            ((Cow::Owned(text), encoding, invalid), false)
         }
     }
 }
@@ -79,7 +96,11 @@ fn valid_utf8_block(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 fn is_ascii(text: &str) -> bool {
-    text.as_bytes().chunks(BLOCK).all(is_ascii_block)
+    is_ascii_bytes(text.as_bytes())
+}
+
+fn is_ascii_bytes(bytes: &[u8]) -> bool {
+    bytes.chunks(BLOCK).all(is_ascii_block)
 }
 
 #[inline(never)]
@@ -91,9 +112,10 @@ fn has_cr(text: &str) -> bool {
     text.as_bytes().chunks(BLOCK).any(has_cr_block)
 }
 
+/// With SIMD (`memchr`): `contains` is a word at a time, and words are 32-bit in wasm.
 #[inline(never)]
 fn has_cr_block(block: &[u8]) -> bool {
-    block.contains(&b'\r')
+    memchr::memchr(b'\r', block).is_some()
 }
 
 fn utf8_lossy_counted(mut bytes: &[u8]) -> (String, usize) {
@@ -137,14 +159,15 @@ fn utf16(
     (Cow::Owned(out), encoding, invalid)
 }
 
-/// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike.
-fn normalize(text: Cow<'_, str>) -> Cow<'_, str> {
+/// `\r\n` and lone `\r` to `\n`, then NFC so that composed and decomposed input score alike
+/// (ASCII text is NFC already).
+fn normalize(text: Cow<'_, str>, ascii: bool) -> Cow<'_, str> {
     let text = if has_cr(&text) {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         text
     };
-    if nfc_quick_yes(&text) {
+    if ascii || nfc_quick_yes(&text) {
         text
     } else {
         Cow::Owned(text.nfc().collect())
@@ -194,6 +217,26 @@ mod tests {
         );
         let d = decode(&[0xFE, 0xFF, 0, b'o', 0, b'k']);
         assert_eq!((d.text.as_ref(), d.encoding), ("ok", Encoding::Utf16be));
+    }
+
+    /// `ascii` says whether the decoded text is all ASCII, whichever way it was decoded.
+    #[test]
+    fn ascii_is_the_decoded_texts() {
+        let cases: [(&[u8], bool); 7] = [
+            (b"plain\r\ntext\r", true),
+            (b"\xEF\xBB\xBFbom then ascii", true),
+            (b"caf\xC3\xA9", false),
+            (b"bad \xFF byte", false),
+            (&[0xFF, 0xFE, b'h', 0, b'i', 0], true),
+            (&[0xFF, 0xFE, 0xE9, 0], false),
+            (b"e\xCC\x81", false),
+        ];
+        for (bytes, ascii) in cases {
+            let d = decode(bytes);
+            assert_eq!(d.ascii, ascii, "{bytes:?}");
+            assert_eq!(d.ascii, d.text.is_ascii(), "{bytes:?}");
+        }
+        assert_eq!(decode(b"e\xCC\x81").text, "\u{e9}");
     }
 
     /// The block-wise check against one `is_nfc_quick` over the whole text, with non-NFC

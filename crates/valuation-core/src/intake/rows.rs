@@ -106,6 +106,24 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
+/// The first quote at or after `at` (`bytes.len()`: none). One SIMD scan over a file without
+/// quotes, rather than a look at every record; a block per call (see `WHOLE_FILE_BLOCK`).
+fn quote_from(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() {
+        let end = (at + crate::WHOLE_FILE_BLOCK).min(bytes.len());
+        if let Some(i) = quote_in_block(&bytes[at..end]) {
+            return at + i;
+        }
+        at = end;
+    }
+    bytes.len()
+}
+
+#[inline(never)]
+fn quote_in_block(block: &[u8]) -> Option<usize> {
+    memchr::memchr(b'"', block)
+}
+
 fn is_terminator(b: u8) -> bool {
     b == b'\n' || b == b'\r'
 }
@@ -117,10 +135,7 @@ pub fn read_rows(text: &str, delimiter: u8, mut row: impl FnMut(&Record<'_>)) {
     let bytes = text.as_bytes();
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let (mut fields, mut ends) = (vec![0u8; 1024], vec![0usize; 64]);
-    // The first quote at or after `at` (the text's length: none). One SIMD scan over a file
-    // without quotes, rather than a look at every record.
-    let quote_from = |at: usize| memchr::memchr(b'"', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-    let mut quote = quote_from(0);
+    let mut quote = quote_from(bytes, 0);
     let mut pos = 0;
     loop {
         // The first record always goes to the parser, which drops a byte-order mark there
@@ -134,7 +149,7 @@ pub fn read_rows(text: &str, delimiter: u8, mut row: impl FnMut(&Record<'_>)) {
                 return;
             }
             if quote < pos {
-                quote = quote_from(pos);
+                quote = quote_from(bytes, pos);
             }
             let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
             if end <= quote {
