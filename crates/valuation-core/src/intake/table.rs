@@ -1,5 +1,6 @@
-//! CSV/TSV: delimiter sniffing and quote-aware row reading (the `csv` crate handles RFC 4180
-//! quoting, embedded newlines and ragged rows, which hand-written splitting gets wrong).
+//! CSV/TSV: which delimiter a text uses, read with the `csv` crate (RFC 4180 quoting, embedded
+//! newlines and ragged rows, which hand-written splitting gets wrong). Reading the rows of a
+//! whole file is `rows.rs`.
 
 const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
 // `rows::read_rows` hands a record's text to the unit normaliser, which must see its delimiters
