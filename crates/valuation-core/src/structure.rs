@@ -515,15 +515,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn measures_a_small_table() {
-        let mut s = StructureStats::with_header(vec!["id".into(), "name".into(), "label".into()]);
-        let text = "id,name,label\n1,ann,spam\n2,,ham\n3,cy,ham\n3,cy,ham\nx,di,ham\n6,ed\n";
+    /// A CSV text with a header row, measured as the whole-file pass does.
+    fn measure_csv(text: &str) -> Structure {
+        let header = text.lines().next().unwrap_or_default();
+        let mut s = StructureStats::with_header(header.split(',').map(String::from).collect());
         crate::intake::rows::read_rows(text, b',', |r| match s.header_pending() {
             true => s.consume_header(),
             false => s.table_row(r),
         });
-        let m = s.finish(0);
+        s.finish(0)
+    }
+
+    #[test]
+    fn measures_a_small_table() {
+        let m =
+            measure_csv("id,name,label\n1,ann,spam\n2,,ham\n3,cy,ham\n3,cy,ham\nx,di,ham\n6,ed\n");
         assert_eq!((m.rows, m.columns), (6, 3));
         assert!((m.parse_rate - 5.0 / 6.0).abs() < 1e-12);
         assert!((m.missing_cells - 2.0 / 18.0).abs() < 1e-12);
@@ -535,14 +541,7 @@ mod tests {
     /// Rows shorter and longer than the header: a column first seen late was missing before.
     #[test]
     fn ragged_rows_count_missing_cells() {
-        let mut s = StructureStats::with_header(vec!["a".into(), "b".into()]);
-        crate::intake::rows::read_rows("a,b\n1,2\n3,4,5\n6\n", b',', |r| {
-            match s.header_pending() {
-                true => s.consume_header(),
-                false => s.table_row(r),
-            }
-        });
-        let m = s.finish(0);
+        let m = measure_csv("a,b\n1,2\n3,4,5\n6\n");
         assert_eq!((m.rows, m.columns), (3, 3));
         assert!((m.missing_cells - 3.0 / 9.0).abs() < 1e-12);
         assert!((m.parse_rate - 1.0 / 3.0).abs() < 1e-12);
