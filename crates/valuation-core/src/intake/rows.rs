@@ -60,7 +60,7 @@ impl<'a> Record<'a> {
     }
 }
 
-/// A record's fields (`Record::iter`). Cut by a byte loop: table cells are short, and a
+/// A record's fields (`Record::iter`). Cut with `find_byte`: table cells are short, and a
 /// `memchr` call per cell (`str::split`) cost more than it saved.
 pub enum Fields<'a> {
     Line {
