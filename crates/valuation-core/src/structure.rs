@@ -272,22 +272,29 @@ impl StructureStats {
     /// field is left out): for a line without quotes that is its own text, hashed in place.
     /// Otherwise each field after its length, under another seed.
     fn positional_row_hash(&mut self, record: &Record<'_>, width: usize) -> u64 {
-        let delimiter = record.delimiter();
-        self.row_bytes.clear();
         if width <= MAX_COLUMNS {
             if let Some(line) = record.line() {
                 return xxh64(line.as_bytes(), JOINED_ROW_SEED);
             }
-            if record.iter().all(|f| !f.as_bytes().contains(&delimiter)) {
-                for (i, field) in record.iter().enumerate() {
-                    if i > 0 {
-                        self.row_bytes.push(delimiter);
-                    }
-                    self.row_bytes.extend_from_slice(field.as_bytes());
+            // Joined in one pass over the fields, given up at a field holding the delimiter.
+            let delimiter = record.delimiter();
+            self.row_bytes.clear();
+            let mut ambiguous = false;
+            for (i, field) in record.iter().enumerate() {
+                if field.as_bytes().contains(&delimiter) {
+                    ambiguous = true;
+                    break;
                 }
+                if i > 0 {
+                    self.row_bytes.push(delimiter);
+                }
+                self.row_bytes.extend_from_slice(field.as_bytes());
+            }
+            if !ambiguous {
                 return xxh64(&self.row_bytes, JOINED_ROW_SEED);
             }
         }
+        self.row_bytes.clear();
         for field in record.iter().take(MAX_COLUMNS) {
             push_field_bytes(&mut self.row_bytes, field);
         }

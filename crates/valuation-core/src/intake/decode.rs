@@ -51,14 +51,14 @@ type Text<'a> = (Cow<'a, str>, Encoding, usize);
 
 /// The decoded text and whether it is all ASCII.
 fn with_ascii(text: Text<'_>) -> (Text<'_>, bool) {
-    let ascii = is_ascii(&text.0);
+    let ascii = is_ascii(text.0.as_bytes());
     (text, ascii)
 }
 
 /// UTF-8, and whether it is all ASCII: most files are, and for them that one check is the
 /// validation (no UTF-8 validator pass, no NFC check).
 fn with_utf8(bytes: &[u8], encoding: Encoding) -> (Text<'_>, bool) {
-    if is_ascii_bytes(bytes) {
+    if is_ascii(bytes) {
         // SAFETY: ASCII bytes are valid UTF-8.
         let text = unsafe { std::str::from_utf8_unchecked(bytes) };
         return ((Cow::Borrowed(text), encoding, 0), true);
@@ -95,11 +95,7 @@ fn valid_utf8_block(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-fn is_ascii(text: &str) -> bool {
-    is_ascii_bytes(text.as_bytes())
-}
-
-fn is_ascii_bytes(bytes: &[u8]) -> bool {
+fn is_ascii(bytes: &[u8]) -> bool {
     bytes.chunks(BLOCK).all(is_ascii_block)
 }
 
