@@ -18,6 +18,7 @@ pub mod score;
 
 mod coherence;
 mod error_code;
+mod hash;
 mod intake;
 mod pii;
 mod rng;

@@ -5,9 +5,9 @@
 use crate::units::{DistinctHashes, HashMap64};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-// XXH64, not xxh3: these hashes only count (distinct values, duplicate rows), and xxh3's
-// 64x64->128-bit multiply is a library call in wasm, where XXH64 needs only native ones.
-use xxhash_rust::xxh64::xxh64;
+// These hashes only count (distinct values, duplicate rows): any good 64-bit hash would do, and
+// this XXH3 is the fastest here on short inputs, wasm included (see `crate::hash`).
+use crate::hash::xxh3_64;
 
 use crate::intake::rows::Record;
 
@@ -148,7 +148,7 @@ impl Column {
             true => v.char_indices().nth(64).map_or(v, |(end, _)| &v[..end]),
             false => v,
         };
-        let key = xxh64(v.as_bytes(), 0);
+        let key = xxh3_64(v.as_bytes(), 0);
         if let Some(n) = self.distinct.get_mut(&key) {
             *n += 1;
         } else if self.distinct.len() < MAX_DISTINCT {
@@ -274,7 +274,7 @@ impl StructureStats {
     fn positional_row_hash(&mut self, record: &Record<'_>, width: usize) -> u64 {
         if width <= MAX_COLUMNS {
             if let Some(line) = record.line() {
-                return xxh64(line.as_bytes(), JOINED_ROW_SEED);
+                return xxh3_64(line.as_bytes(), JOINED_ROW_SEED);
             }
             // Joined in one pass over the fields, given up at a field holding the delimiter.
             let delimiter = record.delimiter();
@@ -291,14 +291,14 @@ impl StructureStats {
                 self.row_bytes.extend_from_slice(field.as_bytes());
             }
             if !ambiguous {
-                return xxh64(&self.row_bytes, JOINED_ROW_SEED);
+                return xxh3_64(&self.row_bytes, JOINED_ROW_SEED);
             }
         }
         self.row_bytes.clear();
         for field in record.iter().take(MAX_COLUMNS) {
             push_field_bytes(&mut self.row_bytes, field);
         }
-        xxh64(&self.row_bytes, 0)
+        xxh3_64(&self.row_bytes, 0)
     }
 
     /// A keyed record (JSON): absent keys count as missing cells.
@@ -311,7 +311,7 @@ impl StructureStats {
                 self.cell(c, value);
             }
         }
-        let hash = xxh64(&self.row_bytes, 0);
+        let hash = xxh3_64(&self.row_bytes, 0);
         self.end_row(hash);
     }
 

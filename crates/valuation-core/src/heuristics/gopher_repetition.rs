@@ -4,10 +4,10 @@
 
 use super::joined_words::JoinedWords;
 use super::{ratio, Verdict};
+use crate::hash::xxh3_64;
 use crate::text::{char_len, lines::split_newline_runs, py_strip, split_words};
 use crate::units::{HashMap64, HashSet64};
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
 
 pub const MAX_DUP_LINES: f64 = 0.30;
 pub const MAX_DUP_PARAGRAPHS: f64 = 0.30;
@@ -44,7 +44,7 @@ pub fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, 
     let mut seen = HashSet64::default();
     let (mut n, mut chars) = (0, 0);
     for item in items {
-        if !seen.insert(xxh3_64(item.as_bytes())) {
+        if !seen.insert(xxh3_64(item.as_bytes(), 0)) {
             n += 1;
             chars += char_len(item);
         }

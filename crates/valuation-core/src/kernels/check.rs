@@ -208,6 +208,7 @@ pub fn all() -> Result<(), String> {
     attention()?;
     gelu()?;
     crate::pii::check_key_runs()?;
+    crate::hash::check_xxh3()?;
     crate::units::check_normalizer()
 }
 

@@ -14,7 +14,6 @@ pub use prose::prose_units;
 
 use std::collections::{BinaryHeap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const SAMPLE_SEED: u64 = 0x6461_7461_756e_696f; // "dataunio"
 /// Embedding window for prose units, in whitespace words (≈ 128 word pieces for English).
@@ -24,7 +23,7 @@ pub const MAX_UNIT_CHARS: usize = 600;
 
 /// The keyed hash of a unit's normal form ([`normalize_unit`], as UTF-8 bytes).
 pub fn unit_hash(normalized: &[u8]) -> u64 {
-    xxh3_64_with_seed(normalized, SAMPLE_SEED)
+    crate::hash::xxh3_64(normalized, SAMPLE_SEED)
 }
 
 /// Hashes of units are xxh3 values already: a set of them needs no second hash (SipHash was a
