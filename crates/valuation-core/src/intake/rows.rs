@@ -22,7 +22,13 @@ impl<'a> Record<'a> {
     /// How many fields.
     pub fn len(&self) -> usize {
         match self {
-            Record::Line { text, delimiter } => 1 + text.bytes().filter(|b| b == delimiter).count(),
+            Record::Line { text, delimiter } => {
+                let b = text.as_bytes();
+                let chunks = b
+                    .chunks(64)
+                    .map(|c| byte_mask(c, *delimiter).count_ones() as usize);
+                1 + chunks.sum::<usize>()
+            }
             Record::Parsed { ends, .. } => ends.len(),
         }
     }
@@ -31,8 +37,11 @@ impl<'a> Record<'a> {
     pub fn iter(&self) -> Fields<'a> {
         match *self {
             Record::Line { text, delimiter } => Fields::Line {
-                rest: Some(text),
+                text,
                 delimiter,
+                base: 0,
+                mask: byte_mask(&text.as_bytes()[..text.len().min(64)], delimiter),
+                start: Some(0),
             },
             Record::Parsed { fields, ends, .. } => Fields::Parsed {
                 fields,
@@ -60,12 +69,18 @@ impl<'a> Record<'a> {
     }
 }
 
-/// A record's fields (`Record::iter`). Cut with `find_byte`: table cells are short, and a
-/// `memchr` call per cell (`str::split`) cost more than it saved.
+/// A record's fields (`Record::iter`). A line is cut at the set bits of its delimiter masks
+/// ([`byte_mask`], 64 bytes each): table cells are a few bytes, so a search per cell (a `memchr`
+/// call, even a word-at-a-time loop) cost more than the line's one pass of SIMD compares.
 pub enum Fields<'a> {
     Line {
-        rest: Option<&'a str>,
+        text: &'a str,
         delimiter: u8,
+        /// The delimiters of `text[base..base + 64]` not yet cut at, as bits.
+        base: usize,
+        mask: u64,
+        /// Where the next field starts; `None` once the last one is out.
+        start: Option<usize>,
     },
     Parsed {
         fields: &'a str,
@@ -79,17 +94,30 @@ impl<'a> Iterator for Fields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            Fields::Line { rest, delimiter } => {
-                let text = (*rest)?;
-                match find_byte(text.as_bytes(), *delimiter) {
+            Fields::Line {
+                text,
+                delimiter,
+                base,
+                mask,
+                start,
+            } => loop {
+                let from = (*start)?;
+                if *mask != 0 {
+                    let at = *base + mask.trailing_zeros() as usize;
+                    *mask &= *mask - 1;
+                    *start = Some(at + 1);
                     // Cut at an ASCII byte: char boundaries.
-                    Some(i) => {
-                        *rest = text.get(i + 1..);
-                        text.get(..i)
-                    }
-                    None => rest.take(),
+                    return text.get(from..at);
                 }
-            }
+                if *base + 64 < text.len() {
+                    *base += 64;
+                    let chunk = &text.as_bytes()[*base..text.len().min(*base + 64)];
+                    *mask = byte_mask(chunk, *delimiter);
+                    continue;
+                }
+                *start = None;
+                return text.get(from..);
+            },
             Fields::Parsed {
                 fields,
                 ends,
@@ -106,24 +134,102 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
-/// The first `needle` in `hay`, eight bytes at a time: table cells are a few bytes, too short
-/// for a SIMD search to pay for its setup, long enough that a byte loop is most of cutting them.
-fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = LOW * u64::from(needle);
-    let mut i = 0;
-    while let Some(word) = hay.get(i..i + 8) {
-        // A zero byte of `x` is a match. `x - LOW` borrows only past a zero byte, so the
-        // lowest flagged byte (the first in memory) is a true zero.
-        let x = u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ pattern;
-        let zeros = x.wrapping_sub(LOW) & !x & HIGH;
-        if zeros != 0 {
-            return Some(i + zeros.trailing_zeros() as usize / 8);
-        }
-        i += 8;
+/// Bit `i` set where `chunk[i] == needle`, for a chunk of at most 64 bytes: 16 bytes per SIMD
+/// compare where there is SIMD (wasm simd128, x86-64's SSE2), the rest byte by byte.
+#[inline]
+fn byte_mask(chunk: &[u8], needle: u8) -> u64 {
+    debug_assert!(chunk.len() <= 64);
+    let mut mask = 0u64;
+    let mut parts = chunk.chunks_exact(16);
+    for (q, part) in parts.by_ref().enumerate() {
+        mask |= u64::from(mask16(part.try_into().expect("16 bytes"), needle)) << (16 * q);
     }
-    hay[i..].iter().position(|&b| b == needle).map(|p| i + p)
+    let (done, rest) = (chunk.len() & !15, chunk.len() % 16);
+    if rest == 0 {
+        return mask;
+    }
+    if done > 0 {
+        // The last 16 bytes, overlapping the parts before: only their new bits are kept.
+        let last = &chunk[chunk.len() - 16..];
+        let bits = u64::from(mask16(last.try_into().expect("16 bytes"), needle)) >> (16 - rest);
+        return mask | bits << done;
+    }
+    byte_mask_reference(chunk, needle)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn mask16(part: &[u8; 16], needle: u8) -> u16 {
+    use core::arch::wasm32::*;
+    // SAFETY: 16 readable bytes; v128_load has no alignment requirement.
+    let v = unsafe { v128_load(part.as_ptr() as *const v128) };
+    u8x16_bitmask(u8x16_eq(v, u8x16_splat(needle)))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn mask16(part: &[u8; 16], needle: u8) -> u16 {
+    use core::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64's baseline; 16 readable bytes, an unaligned load.
+    unsafe {
+        let v = _mm_loadu_si128(part.as_ptr() as *const __m128i);
+        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(needle as i8))) as u16
+    }
+}
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+fn mask16(part: &[u8; 16], needle: u8) -> u16 {
+    byte_mask_reference(part, needle) as u16
+}
+
+/// [`byte_mask`] one byte at a time.
+fn byte_mask_reference(chunk: &[u8], needle: u8) -> u64 {
+    let bits = chunk.iter().enumerate();
+    bits.fold(0, |m, (i, &b)| m | u64::from(b == needle) << i)
+}
+
+/// A line's fields and width against `str::split` (the reference), for every line length up to
+/// 200 (masks of one to four chunks, full and partial parts), delimiters at every offset, next
+/// to each other and at both ends. Run by the native tests and, through valuation-wasm's
+/// browser tests (`kernels::check`), by the wasm build, where the simd128 compare is compiled.
+pub fn check_line_fields() -> Result<(), String> {
+    let mut s = 0x9e37_79b9u64;
+    for len in 0..=200 {
+        for density in [0, 1, 3, 8, 40] {
+            let text: String = (0..len)
+                .map(|_| {
+                    s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    match (s >> 33) % 41 {
+                        r if r < density => ',',
+                        r if r % 7 == 0 => '\u{e9}',
+                        r => char::from(b'a' + (r % 26) as u8),
+                    }
+                })
+                .collect();
+            for needle in [b',', b'\t'] {
+                let record = Record::Line {
+                    text: &text,
+                    delimiter: needle,
+                };
+                let want: Vec<&str> = text.split(char::from(needle)).collect();
+                let got: Vec<&str> = record.iter().collect();
+                if got != want || record.len() != want.len() {
+                    return Err(format!("fields of {text:?} at {needle}: {got:?}"));
+                }
+            }
+            let bytes = text.as_bytes();
+            for at in 0..bytes.len().min(64) {
+                let chunk = &bytes[at..bytes.len().min(at + 64)];
+                if byte_mask(chunk, b',') != byte_mask_reference(chunk, b',') {
+                    return Err(format!("byte_mask of {chunk:?}"));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first quote at or after `at` (`bytes.len()`: none). One SIMD scan over a file without
@@ -274,27 +380,9 @@ mod tests {
         }
     }
 
-    /// The word-at-a-time search against `position` (the reference): every offset, neighbours
-    /// one above and below the needle (the borrow trick's edge), every length up to 20.
     #[test]
-    fn find_byte_is_position() {
-        for needle in [b',', b'\t', 0, 0xFF, 0x80] {
-            for len in 0..20 {
-                for at in 0..=len {
-                    for other in [needle.wrapping_add(1), needle.wrapping_sub(1), b'a'] {
-                        let mut hay = vec![other; len];
-                        if at < len {
-                            hay[at] = needle;
-                            if at + 3 < len {
-                                hay[at + 3] = needle;
-                            }
-                        }
-                        let want = hay.iter().position(|&b| b == needle);
-                        assert_eq!(find_byte(&hay, needle), want, "{hay:?} {needle}");
-                    }
-                }
-            }
-        }
+    fn lines_are_cut_as_str_split_cuts_them() {
+        check_line_fields().unwrap();
     }
 
     /// A record without quotes has its text, which normalises as its fields joined by spaces.

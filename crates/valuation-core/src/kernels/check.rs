@@ -209,6 +209,7 @@ pub fn all() -> Result<(), String> {
     gelu()?;
     crate::pii::check_key_runs()?;
     crate::hash::check_xxh3()?;
+    crate::intake::rows::check_line_fields()?;
     crate::units::check_normalizer()
 }
 
