@@ -73,17 +73,13 @@ fn may_be_finite_float(c: &str) -> bool {
     })
 }
 
-/// Digits around one point, with a digit on either side: what most decimal cells look like. No
-/// more than 300 digits can spell a value too large to be finite, so no parse is needed.
-fn is_plain_decimal(unsigned: &str) -> bool {
-    let b = unsigned.as_bytes();
-    let point = b.iter().position(|&c| c == b'.');
-    point.is_some_and(|p| {
-        b.len() <= 300
-            && b.len() > 1
-            && b[..p].iter().all(u8::is_ascii_digit)
-            && b[p + 1..].iter().all(u8::is_ascii_digit)
-    })
+/// Digits, then the point at `point` (the first non-digit), then digits: what most decimal cells
+/// look like. No more than 300 digits can spell a value too large to be finite, so no parse is
+/// needed.
+fn is_plain_decimal(unsigned: &[u8], point: usize) -> bool {
+    unsigned.len() <= 300
+        && unsigned.len() > 1
+        && unsigned[point + 1..].iter().all(u8::is_ascii_digit)
 }
 
 /// The type of a trimmed cell.
@@ -98,12 +94,15 @@ fn cell_type(c: &str) -> CellType {
         };
     }
     let digits = match c.as_bytes().first() {
-        Some(b'-' | b'+') => &c[1..],
-        _ => c,
+        Some(b'-' | b'+') => &c.as_bytes()[1..],
+        _ => c.as_bytes(),
     };
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+    // One scan to the first non-digit decides integers and plain decimals (most number cells);
+    // the rest goes on to the float parse, then booleans and dates.
+    let lead = digits.iter().position(|b| !b.is_ascii_digit());
+    if lead.is_none() && !digits.is_empty() {
         CellType::Integer
-    } else if is_plain_decimal(digits)
+    } else if lead.is_some_and(|p| digits[p] == b'.' && is_plain_decimal(digits, p))
         || may_be_finite_float(c) && c.parse::<f64>().is_ok_and(f64::is_finite)
     {
         CellType::Float
