@@ -3,7 +3,7 @@
 // the model and then runs the transformers.js anchor in the same run.
 //   node bench.mjs --url URL --corpus FILE --reference FILE --out FILE [--batches 1,8]
 //                  [--precisions int8,f32] [--variants relaxed-simd,simd128]
-//                  [--repeats 3] [--warmup 100] [--limit 0]
+//                  [--repeats 3] [--warmup 100] [--limit 0] [--configs int8:relaxed-simd:8,...]
 // One row per precision × wasm build × batch size; each row is a fresh page and worker, so its
 // cold start includes wasm init, the model fetch and the model load.
 import fs from 'node:fs';
@@ -24,7 +24,11 @@ const ref = new Float32Array(refBytes.buffer, refBytes.byteOffset, refBytes.byte
 const batches = opt('batches', '1,8').split(',').map(Number);
 const precisions = opt('precisions', 'int8,f32').split(',');
 const variants = opt('variants', 'relaxed-simd,simd128').split(',');
-const configs = precisions.flatMap((precision) => variants.flatMap((variant) => batches.map((batch) => ({ precision, variant, batch }))));
+// --configs precision:variant:batch,... names the rows instead of their cross product (run.sh's
+// later rounds measure only the rows the targets are read from).
+const configs = opt('configs')
+  ? opt('configs').split(',').map((c) => { const [precision, variant, batch] = c.split(':'); return { precision, variant, batch: Number(batch) }; })
+  : precisions.flatMap((precision) => variants.flatMap((variant) => batches.map((batch) => ({ precision, variant, batch }))));
 const repeats = Number(opt('repeats', '3'));
 const warmup = Number(opt('warmup', '100'));
 
