@@ -135,7 +135,8 @@ impl<'a> Iterator for Fields<'a> {
 }
 
 /// Bit `i` set where `chunk[i] == needle`, for a chunk of at most 64 bytes: 16 bytes per SIMD
-/// compare where there is SIMD (wasm simd128, x86-64's SSE2), the rest byte by byte.
+/// compare where there is SIMD (wasm simd128, x86-64's SSE2), a partial tail by one more compare
+/// of the chunk's last 16 bytes, and only a chunk shorter than 16 bytes byte by byte.
 #[inline]
 fn byte_mask(chunk: &[u8], needle: u8) -> u64 {
     debug_assert!(chunk.len() <= 64);
