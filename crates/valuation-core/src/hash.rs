@@ -168,15 +168,8 @@ fn read32(b: &[u8], at: usize) -> u32 {
 /// alignments and five seeds. Run by the native tests and, through valuation-wasm's browser
 /// tests (`kernels::check`), by the wasm build, where the product by halves is the one compiled.
 pub fn check_xxh3() -> Result<(), String> {
-    let mut s = 0x1234_5678_9abc_def0u64;
-    let bytes: Vec<u8> = (0..603)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 56) as u8
-        })
-        .collect();
+    let mut next = crate::rng::splitmix64(0x1234_5678_9abc_def0);
+    let bytes: Vec<u8> = (0..603).map(|_| next() as u8).collect();
     for seed in [0, 1, u64::MAX, 0x6461_7461_756e_696f, 0x8000_0000_ffff_ffff] {
         for len in 0..=600 {
             for at in [0, 3] {
@@ -202,10 +195,9 @@ mod tests {
     #[test]
     fn both_folds_are_the_128_bit_product() {
         let mut cases = vec![0, 1, 0xffff_ffff, 0x1_0000_0000, u64::MAX, PRIME64_1];
-        let mut s = 7u64;
-        cases.extend((0..60).map(|_| {
-            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            s
+        cases.extend((0..60).map({
+            let mut next = crate::rng::splitmix64(7);
+            move |_| next()
         }));
         for &a in &cases {
             for &b in &cases {

@@ -232,7 +232,8 @@ impl StructureStats {
     /// A positional row (CSV/TSV), of which the first `MAX_COLUMNS` fields are measured.
     /// Field `i` is the column named `names[i]`, or `column_{i+1}` past the named ones.
     pub fn table_row(&mut self, record: &Record<'_>) {
-        let width = record.len();
+        let fields = record.iter();
+        let width = fields.len();
         let expected = *self.width.get_or_insert(width);
         self.ragged_rows += u64::from(width != expected);
         let hash = self.positional_row_hash(record, width);
@@ -240,7 +241,7 @@ impl StructureStats {
             // Every field has its own registered column (`names[i]` is column `i`), so no
             // bookkeeping of which columns the row had: those past its end are missing.
             self.rows += 1;
-            for (column, value) in self.columns.iter_mut().zip(record.iter()) {
+            for (column, value) in self.columns.iter_mut().zip(fields) {
                 column.cell(value);
             }
             for column in &mut self.columns[width..] {

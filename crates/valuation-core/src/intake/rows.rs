@@ -21,28 +21,19 @@ pub enum Record<'a> {
 impl<'a> Record<'a> {
     /// How many fields.
     pub fn len(&self) -> usize {
-        match self {
-            Record::Line { text, delimiter } => {
-                let b = text.as_bytes();
-                let chunks = b
-                    .chunks(64)
-                    .map(|c| byte_mask(c, *delimiter).count_ones() as usize);
-                1 + chunks.sum::<usize>()
-            }
-            Record::Parsed { ends, .. } => ends.len(),
-        }
+        self.iter().len()
     }
 
     /// The fields, in order.
     pub fn iter(&self) -> Fields<'a> {
         match *self {
-            Record::Line { text, delimiter } => Fields::Line {
+            Record::Line { text, delimiter } => Fields::Line(LineFields {
                 text,
                 delimiter,
                 base: 0,
                 mask: byte_mask(&text.as_bytes()[..text.len().min(64)], delimiter),
                 start: Some(0),
-            },
+            }),
             Record::Parsed { fields, ends, .. } => Fields::Parsed {
                 fields,
                 ends: ends.iter(),
@@ -73,15 +64,7 @@ impl<'a> Record<'a> {
 /// ([`byte_mask`], 64 bytes each): table cells are a few bytes, so a search per cell (a `memchr`
 /// call, even a word-at-a-time loop) cost more than the line's one pass of SIMD compares.
 pub enum Fields<'a> {
-    Line {
-        text: &'a str,
-        delimiter: u8,
-        /// The delimiters of `text[base..base + 64]` not yet cut at, as bits.
-        base: usize,
-        mask: u64,
-        /// Where the next field starts; `None` once the last one is out.
-        start: Option<usize>,
-    },
+    Line(LineFields<'a>),
     Parsed {
         fields: &'a str,
         ends: std::slice::Iter<'a, usize>,
@@ -94,30 +77,7 @@ impl<'a> Iterator for Fields<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            Fields::Line {
-                text,
-                delimiter,
-                base,
-                mask,
-                start,
-            } => loop {
-                let from = (*start)?;
-                if *mask != 0 {
-                    let at = *base + mask.trailing_zeros() as usize;
-                    *mask &= *mask - 1;
-                    *start = Some(at + 1);
-                    // Cut at an ASCII byte: char boundaries.
-                    return text.get(from..at);
-                }
-                if *base + 64 < text.len() {
-                    *base += 64;
-                    let chunk = &text.as_bytes()[*base..text.len().min(*base + 64)];
-                    *mask = byte_mask(chunk, *delimiter);
-                    continue;
-                }
-                *start = None;
-                return text.get(from..);
-            },
+            Fields::Line(line) => line.next(),
             Fields::Parsed {
                 fields,
                 ends,
@@ -132,7 +92,69 @@ impl<'a> Iterator for Fields<'a> {
             }
         }
     }
+
+    /// Exact (a caller that needs the width first, as the column statistics do, pays nothing
+    /// more for a line of up to 64 bytes than the mask the iterator starts with).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match self {
+            Fields::Line(line) => line.len(),
+            Fields::Parsed { ends, .. } => ends.len(),
+        };
+        (n, Some(n))
+    }
 }
+
+/// A line's fields: its text cut at the set bits of its delimiter masks.
+pub struct LineFields<'a> {
+    text: &'a str,
+    delimiter: u8,
+    /// The delimiters of `text[base..base + 64]` not yet cut at, as bits.
+    base: usize,
+    mask: u64,
+    /// Where the next field starts; `None` once the last one is out.
+    start: Option<usize>,
+}
+
+impl<'a> LineFields<'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let from = self.start?;
+            if self.mask != 0 {
+                let at = self.base + self.mask.trailing_zeros() as usize;
+                self.mask &= self.mask - 1;
+                self.start = Some(at + 1);
+                // Cut at an ASCII byte: char boundaries.
+                return self.text.get(from..at);
+            }
+            if self.base + 64 < self.text.len() {
+                self.base += 64;
+                let chunk = &self.text.as_bytes()[self.base..self.text.len().min(self.base + 64)];
+                self.mask = byte_mask(chunk, self.delimiter);
+                continue;
+            }
+            self.start = None;
+            return self.text.get(from..);
+        }
+    }
+
+    /// Fields left: one more than the delimiters left, in the current mask and those of the
+    /// chunks after it.
+    fn len(&self) -> usize {
+        self.start.map_or(0, |_| {
+            let later = self
+                .text
+                .as_bytes()
+                .get(self.base + 64..)
+                .unwrap_or_default();
+            let later = later
+                .chunks(64)
+                .map(|c| byte_mask(c, self.delimiter).count_ones());
+            1 + (self.mask.count_ones() + later.sum::<u32>()) as usize
+        })
+    }
+}
+
+impl ExactSizeIterator for Fields<'_> {}
 
 /// Bit `i` set where `chunk[i] == needle`, for a chunk of at most 64 bytes: 16 bytes per SIMD
 /// compare where there is SIMD (wasm simd128, x86-64's SSE2), a partial tail by one more compare
@@ -197,17 +219,14 @@ fn byte_mask_reference(chunk: &[u8], needle: u8) -> u64 {
 /// to each other and at both ends. Run by the native tests and, through valuation-wasm's
 /// browser tests (`kernels::check`), by the wasm build, where the simd128 compare is compiled.
 pub fn check_line_fields() -> Result<(), String> {
-    let mut s = 0x9e37_79b9u64;
+    let mut next = crate::rng::splitmix64(0x9e37_79b9);
     for len in 0..=200 {
         for density in [0, 1, 3, 8, 40] {
             let text: String = (0..len)
-                .map(|_| {
-                    s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                    match (s >> 33) % 41 {
-                        r if r < density => ',',
-                        r if r % 7 == 0 => '\u{e9}',
-                        r => char::from(b'a' + (r % 26) as u8),
-                    }
+                .map(|_| match next() % 41 {
+                    r if r < density => ',',
+                    r if r % 7 == 0 => '\u{e9}',
+                    r => char::from(b'a' + (r % 26) as u8),
                 })
                 .collect();
             for needle in [b',', b'\t'] {
@@ -217,7 +236,15 @@ pub fn check_line_fields() -> Result<(), String> {
                 };
                 let want: Vec<&str> = text.split(char::from(needle)).collect();
                 let got: Vec<&str> = record.iter().collect();
-                if got != want || record.len() != want.len() {
+                let widths = (1..=got.len()).map(|taken| {
+                    let mut fields = record.iter();
+                    fields.nth(taken - 1);
+                    fields.len() + taken
+                });
+                if got != want
+                    || record.len() != want.len()
+                    || widths.ne(std::iter::repeat_n(want.len(), want.len()))
+                {
                     return Err(format!("fields of {text:?} at {needle}: {got:?}"));
                 }
             }
